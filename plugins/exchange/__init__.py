@@ -1,0 +1,1 @@
+"""The ministry's education data exchange: school register, demo data generator and shared helpers."""
