@@ -26,7 +26,7 @@ $(BIN)/.installed: requirements.txt constraints.txt pyproject.toml
 venv: $(BIN)/.installed
 
 setup: venv
-	@mkdir -p $(XDG_RUNTIME_DIR)
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/exchange setup
 
 demo: setup

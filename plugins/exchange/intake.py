@@ -140,7 +140,7 @@ def _record_rejection(connection, landing: LandingFile, term: Term, digest: str,
         submission_id = cursor.fetchone()[0]
         audit.record(cursor, landing.agency, "submission_rejected", f"submission/{submission_id}",
                      {"file": landing.name, "reason": reason})
-    log.warning("Rejected %s: %s", landing.name, reason)
+    log.warning("Rejected submission %s: %s", submission_id, reason)
     return Receipt(submission_id, landing.agency, landing.dataset, landing.name, "rejected", None, on_time, reason)
 
 
