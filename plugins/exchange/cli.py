@@ -115,23 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     airflow.add_argument("airflow_args", nargs=argparse.REMAINDER, help="arguments for the airflow command")
     airflow.set_defaults(handler=_airflow)
 
-    generate = commands.add_parser("generate", help="write a seeded sample term of agency files")
-    try:
-        from exchange import generate as generate_module
-
-        generate_module.add_arguments(generate)
-        generate.set_defaults(handler=generate_module.run)
-    except ImportError as error:
-        generate.set_defaults(handler=lambda _args: _missing("generate", error))
-
-    check = commands.add_parser("check", help="check one file against the contract and rules (no warehouse)")
-    try:
-        from exchange import precheck
-
-        precheck.add_arguments(check)
-        check.set_defaults(handler=precheck.run)
-    except ImportError as error:
-        check.set_defaults(handler=lambda _args: _missing("check", error))
+    _delegate(commands, "generate", "exchange.generate", "write a seeded sample term of agency files")
+    _delegate(commands, "check", "exchange.precheck",
+              "check one file against the contract and rules, without the ministry's warehouse")
 
     run_term = commands.add_parser("run-term", help="run a term's DAGs through Airflow in plan order")
     run_term.add_argument("--year", type=int, required=True, help="academic year, Buddhist Era (e.g. 2566)")
@@ -146,13 +132,30 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", choices=["json", "text"], default="text", help="output format")
     summary.set_defaults(handler=_summary)
 
+    _delegate(commands, "airflow-services", "exchange.services",
+              "start Airflow's scheduler, dag-processor, triggerer and api-server on loopback")
+    _delegate(commands, "bench", "exchange.bench", "run the national-scale benchmark and write docs/benchmarks.md")
+
     verify = commands.add_parser("verify", help="compare the warehouse with a generator's ground truth")
     verify.add_argument("ground_truth", help="path to ground_truth.json written by `exchange generate`")
     verify.set_defaults(handler=_verify)
     return parser
 
 
-def _missing(command: str, error: ImportError) -> int:
+def _delegate(commands, name: str, module_name: str, help_text: str) -> None:
+    """Add a subcommand whose options and handler live in `module_name` (add_arguments, run)."""
+    import importlib
+
+    parser = commands.add_parser(name, help=help_text)
+    try:
+        module = importlib.import_module(module_name)
+        module.add_arguments(parser)
+        parser.set_defaults(handler=module.run)
+    except (ImportError, AttributeError) as error:
+        parser.set_defaults(handler=lambda _args: _missing(name, error))
+
+
+def _missing(command: str, error: Exception) -> int:
     print(f"exchange {command} is not available: {error}", file=sys.stderr)
     return 2
 
