@@ -101,7 +101,7 @@ def test_xlsx_header_below_title_and_numeric_ids(clean_warehouse, tmp_path):
         (4, "1103700012345", "สมชาย", "M", dt.date(2016, 3, 2), "ป.1"),
         (5, "1103700012353", "สมหญิง", "F", dt.date(2015, 1, 20), "ป.2"),
         # Digits lost to scientific notation cannot be recovered; the ID format rule rejects the cell.
-        (6, "110370001234E+12", "สมศรี", "F", dt.date(2015, 1, 20), "ป.2"),
+        (6, "1.10370001234E+12", "สมศรี", "F", dt.date(2015, 1, 20), "ป.2"),
     ]
     assert receipt_row(clean_warehouse, receipt.submission_id)[2:4] == ("xlsx", 3)
 

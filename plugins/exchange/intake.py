@@ -101,7 +101,7 @@ def _copy_rows(cursor, submission_id: int, file: ParsedFile, contract: Contract)
     cursor.execute(
         sql.SQL(
             "INSERT INTO {} (submission_id, source_row, {}) "
-            "SELECT %s, line_number + %s, {} FROM landing_rows ORDER BY line_number"
+            "SELECT %s, line_number + %s, {} FROM landing_rows"
         ).format(
             sql.Identifier("core", contract.dataset),
             sql.SQL(", ").join(targets),

@@ -92,27 +92,36 @@ CREATE TABLE audit.event (
 
 -- Text as agencies type it, made comparable without changing its meaning: zero-width
 -- characters removed (translate drops characters that have no replacement), non-breaking
--- and other spaces collapsed, Thai digits to ASCII, NFC.
+-- and other spaces collapsed, Thai digits to ASCII, NFC. Values with none of these (almost all)
+-- take the first branch, which costs one regular-expression test. The functions are plain
+-- SQL expressions so PostgreSQL inlines them into the load's INSERT.
 CREATE FUNCTION core.clean_text(value text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT nullif(
-        btrim(regexp_replace(
-            normalize(
-                translate(value, E'\u00A0๐๑๒๓๔๕๖๗๘๙\u200B\u200C\u200D\u2060\uFEFF', ' 0123456789'),
-                NFC),
-            '\s+', ' ', 'g')),
-        '')
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN value !~ E'^\\s|\\s$|\\s\\s|[\\t\\n\\r\\u00A0\\u200B-\\u200D\\u2060\\uFEFF๐-๙]|[^\\x01-\\x7F\\u0E00-\\u0E7F]'
+            THEN nullif(value, '')
+        ELSE nullif(
+            btrim(regexp_replace(
+                normalize(
+                    translate(value, E'\u00A0๐๑๒๓๔๕๖๗๘๙\u200B\u200C\u200D\u2060\uFEFF', ' 0123456789'),
+                    NFC),
+                '\s+', ' ', 'g')),
+            '')
+    END
 $$;
 
--- A code (personal ID, G code, school code, grade) with the separators people type removed:
--- spaces, dashes and dots between digits; letters upper-cased.
+-- A code (personal ID, G code, school code, grade) with the spaces and dashes people type
+-- between its parts removed, and letters upper-cased.
 CREATE FUNCTION core.clean_code(value text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT nullif(upper(regexp_replace(core.clean_text(value), '(?<=\d)[\s.\-]+(?=\d)|\s', '', 'g')), '')
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN value ~ '^[0-9A-Z]*$' THEN nullif(value, '')
+        ELSE nullif(upper(regexp_replace(core.clean_text(value), '[\s\-]', '', 'g')), '')
+    END
 $$;
 
 CREATE FUNCTION core.clean_gender(value text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE lower(core.clean_text(value))
         WHEN 'm' THEN 'M' WHEN 'male' THEN 'M' WHEN '1' THEN 'M' WHEN 'ชาย' THEN 'M'
         WHEN 'f' THEN 'F' WHEN 'female' THEN 'F' WHEN '2' THEN 'F' WHEN 'หญิง' THEN 'F'
@@ -120,49 +129,66 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
     END
 $$;
 
--- A date written the ways Thai agencies write them: 2023-06-10, 2566-06-10, 10/06/2566,
--- 10/06/2023, 10-06-2566, 10 มิ.ย. 2566, 10 มิถุนายน 2566. Years of 2400 and above are
--- Buddhist Era and lose 543. Returns NULL for anything else, including impossible dates.
-CREATE FUNCTION core.parse_date(value text) RETURNS date
+-- The date for a year, month and day, or NULL when there is no such date. Years of 2400 and
+-- above are Buddhist Era and lose 543.
+CREATE FUNCTION core.date_from_parts(year_number integer, month_number integer, day_number integer)
+RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN month_number IS NULL OR month_number NOT BETWEEN 1 AND 12 OR day_number < 1
+             OR year_number NOT BETWEEN 1900 AND 2700 THEN NULL
+        WHEN day_number <= 28 THEN
+            make_date(CASE WHEN year_number >= 2400 THEN year_number - 543 ELSE year_number END,
+                      month_number, day_number)
+        WHEN day_number <= extract(day FROM make_date(
+                CASE WHEN year_number >= 2400 THEN year_number - 543 ELSE year_number END,
+                month_number, 1) + interval '1 month - 1 day')::integer THEN
+            make_date(CASE WHEN year_number >= 2400 THEN year_number - 543 ELSE year_number END,
+                      month_number, day_number)
+    END
+$$;
+
+-- Dates written with a Thai month name: 10 มิ.ย. 2566, 10 มิถุนายน 2566.
+CREATE FUNCTION core.parse_thai_month_date(value text) RETURNS date
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
 DECLARE
     parts text[];
-    year_number integer;
-    month_number integer;
-    day_number integer;
     month_names constant text[] := ARRAY[
         'ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
     month_full_names constant text[] := ARRAY[
         'มกราคม', 'กุมภาพันธ์', 'มีนาคม', 'เมษายน', 'พฤษภาคม', 'มิถุนายน',
         'กรกฎาคม', 'สิงหาคม', 'กันยายน', 'ตุลาคม', 'พฤศจิกายน', 'ธันวาคม'];
 BEGIN
-    parts := regexp_match(value, '^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?$');
-    IF parts IS NOT NULL THEN
-        year_number := parts[1]::integer; month_number := parts[2]::integer; day_number := parts[3]::integer;
-    ELSE
-        parts := regexp_match(value, '^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$');
-        IF parts IS NOT NULL THEN
-            day_number := parts[1]::integer; month_number := parts[2]::integer; year_number := parts[3]::integer;
-        ELSE
-            parts := regexp_match(value, '^(\d{1,2})\s*([^\s\d]+)\s*(\d{4})$');
-            IF parts IS NULL THEN
-                RETURN NULL;
-            END IF;
-            day_number := parts[1]::integer;
-            year_number := parts[3]::integer;
-            month_number := coalesce(
-                array_position(month_names, replace(parts[2], ' ', '')),
-                array_position(month_full_names, parts[2]));
-        END IF;
-    END IF;
-    IF year_number >= 2400 THEN
-        year_number := year_number - 543;
-    END IF;
-    IF month_number IS NULL OR month_number NOT BETWEEN 1 AND 12 OR day_number < 1 OR year_number < 1900 THEN
+    parts := regexp_match(value, '^(\d{1,2})\s*([^\s\d]+(?:\s[^\s\d]+)?)\s*(\d{4})$');
+    IF parts IS NULL THEN
         RETURN NULL;
     END IF;
-    RETURN make_date(year_number, month_number, day_number);
-EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-    RETURN NULL;
+    RETURN core.date_from_parts(
+        parts[3]::integer,
+        coalesce(array_position(month_names, replace(parts[2], ' ', '')),
+                 array_position(month_full_names, parts[2])),
+        parts[1]::integer);
 END
+$$;
+
+-- A date written the ways Thai agencies write them: 2023-06-10, 2566-06-10, 10/06/2566,
+-- 10/06/2023, 10-06-2566, 1.5.2566, 10 มิ.ย. 2566, 10 มิถุนายน 2566. Returns NULL for anything
+-- else, including impossible dates such as 31/02/2566.
+CREATE FUNCTION core.parse_date(value text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN value ~ '^\d{4}-\d\d-\d\d$' THEN
+            core.date_from_parts(left(value, 4)::integer, substr(value, 6, 2)::integer, substr(value, 9, 2)::integer)
+        WHEN value ~ '^\d\d/\d\d/\d{4}$' THEN
+            core.date_from_parts(right(value, 4)::integer, substr(value, 4, 2)::integer, left(value, 2)::integer)
+        WHEN value ~ '^\d{4}-\d{1,2}-\d{1,2}(?:[T ][0-9:.]+)?$' THEN
+            core.date_from_parts(split_part(value, '-', 1)::integer, split_part(value, '-', 2)::integer,
+                                 split_part(split_part(split_part(value, '-', 3), ' ', 1), 'T', 1)::integer)
+        WHEN value ~ '^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}$' THEN
+            core.date_from_parts(
+                (regexp_split_to_array(value, '[/.\-]'))[3]::integer,
+                (regexp_split_to_array(value, '[/.\-]'))[2]::integer,
+                (regexp_split_to_array(value, '[/.\-]'))[1]::integer)
+        ELSE core.parse_thai_month_date(value)
+    END
 $$;
