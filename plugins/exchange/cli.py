@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _delegate(commands, "airflow-services", "exchange.services",
               "start Airflow's scheduler, dag-processor, triggerer and api-server on loopback")
+    _delegate(commands, "dictionary", "exchange.dictionary", "write docs/data-dictionary.md from the contracts")
     _delegate(commands, "bench", "exchange.bench", "run the national-scale benchmark and write docs/benchmarks.md")
 
     verify = commands.add_parser("verify", help="compare the warehouse with a generator's ground truth")

@@ -77,6 +77,9 @@ def normalise_header(header: str) -> str:
 def _parse(document: dict, source: str) -> Contract:
     columns = []
     for entry in document["columns"]:
+        unknown = set(entry) - {"name", "type", "required", "headers", "description", "personal"}
+        if unknown:
+            raise ValueError(f"{source}: column {entry.get('name')} has unknown keys {sorted(unknown)}; quote text with commas")
         if entry["type"] not in COLUMN_TYPES:
             raise ValueError(f"{source}: column {entry['name']} has unknown type {entry['type']!r}")
         columns.append(
