@@ -88,7 +88,13 @@ def _copy_rows(cursor, submission_id: int, file: ParsedFile, contract: Contract)
         sql.SQL(", ").join(map(sql.Identifier, raw_columns)), sql.Literal(file.copy_encoding)
     )
     with file.open_stream() as stream:
-        cursor.copy_expert(copy.as_string(cursor), stream, size=1 << 20)
+        try:
+            cursor.copy_expert(copy.as_string(cursor), stream, size=1 << 20)
+        except psycopg2.errors.QueryCanceled:
+            rejection = getattr(stream, "rejection", None)
+            if rejection:
+                raise rejection from None
+            raise
 
     targets, expressions = [], []
     for column in contract.columns:

@@ -76,13 +76,14 @@ def discover(root: str, academic_year: int, term: int) -> tuple[list[LandingFile
             if not agency.endswith(".json"):
                 ignored.append(agency)
             continue
-        if not AGENCY_FOLDER.match(agency):
+        if not AGENCY_FOLDER.match(agency) or agency_info.get("islink"):
             ignored.append(agency)
             continue
         for info in sorted(filesystem.ls(agency_info["name"], detail=True), key=lambda info: info["name"]):
             file_name = info["name"].rsplit("/", 1)[-1]
             match = DATASET_FILE.match(file_name)
-            if info["type"] != "file" or not match:
+            # A symbolic link could point anywhere on the server, so only regular files are read.
+            if info["type"] != "file" or info.get("islink") or not match:
                 ignored.append(f"{agency}/{file_name}")
                 continue
             url = info["name"] if protocol in ("file", "local") else f"{protocol}://{info['name']}"

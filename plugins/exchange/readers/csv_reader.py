@@ -19,6 +19,8 @@ from exchange.readers.common import (
 CHUNK_BYTES = 1 << 20
 # A header longer than this is not a header: the file is rejected before it is read into memory.
 MAX_HEADER_BYTES = 1 << 20
+# A record of the widest dataset is well under 2 KB; 1 MB leaves room for any honest row.
+MAX_ROW_BYTES = 1 << 20
 # PostgreSQL's names for the encodings this reader accepts.
 COPY_ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "cp874": "WIN874"}
 
@@ -60,7 +62,9 @@ def _read_head_lines(path: Path, encoding: str, name: str) -> tuple[list[bytes],
             if not line:
                 break
             if len(line) > MAX_HEADER_BYTES:
-                raise FileRejected(f"{name}: row {len(raw_lines) + 1} is longer than 1 MB; it is not a valid CSV row")
+                raise FileRejected(
+                    f"{name}: row {len(raw_lines) + 1} is longer than 1 MB; it is not a valid CSV row"
+                )
             raw_lines.append(line)
     text = b"".join(raw_lines).decode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
     parsed = list(csv.reader(io.StringIO(text)))
@@ -82,7 +86,7 @@ def open_csv(path: Path, contract: Contract, name: str) -> ParsedFile:
     def open_stream():
         handle = path.open("rb")
         handle.seek(skip_bytes)
-        return handle
+        return LineLengthGuard(handle, name, first_row=header_index + 2)
 
     return ParsedFile(
         name=name,
@@ -92,3 +96,42 @@ def open_csv(path: Path, contract: Contract, name: str) -> ParsedFile:
         file_columns=mapping,
         open_stream=open_stream,
     )
+
+
+class LineLengthGuard(io.RawIOBase):
+    """Passes a file's bytes to COPY and rejects the file at the first row longer than MAX_ROW_BYTES.
+
+    It only looks for newlines in each chunk (in C, through bytes.rfind), so it adds almost nothing
+    to a load; without it, one gigabyte-long line would be buffered whole by the server.
+    """
+
+    def __init__(self, handle, name: str, first_row: int):
+        self._handle = handle
+        self._name = name
+        self._row = first_row
+        self._since_newline = 0
+        self.rejection: FileRejected | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._handle.read(size if size and size > 0 else CHUNK_BYTES)
+        last_newline = chunk.rfind(b"\n")
+        if last_newline < 0:
+            self._since_newline += len(chunk)
+        else:
+            self._row += chunk.count(b"\n")
+            self._since_newline = len(chunk) - last_newline - 1
+        if self._since_newline > MAX_ROW_BYTES:
+            # psycopg2 reports an exception raised here as a cancelled COPY; the caller re-raises this.
+            self.rejection = FileRejected(
+                f"{self._name}: row {self._row} is longer than {MAX_ROW_BYTES // (1 << 20)} MB; "
+                "it is not a valid CSV row"
+            )
+            raise self.rejection
+        return chunk
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
