@@ -33,12 +33,43 @@ def log_failure(context: dict[str, Any]) -> None:
     send_failure_email(context)
 
 
+def retry_policy():
+    """Return the plan's retry policy: transient database errors are retried with the task's backoff,
+    while invalid data fails at once, because every retry would fail the same way.
+
+    Exceptions that no rule names keep Airflow's default: retried up to `retries` times.
+    """
+    from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
+
+    return ExceptionRetryPolicy(
+        rules=[
+            RetryRule(
+                exception=["psycopg2.OperationalError", "sqlalchemy.exc.OperationalError"],
+                action=RetryAction.RETRY,
+                reason="transient database error (lost connection, deadlock, serialization failure)",
+            ),
+            RetryRule(
+                exception=[
+                    "exchange.readers.common.FileRejected",
+                    "psycopg2.DataError",
+                    "psycopg2.IntegrityError",
+                    "sqlalchemy.exc.DataError",
+                    "sqlalchemy.exc.IntegrityError",
+                ],
+                action=RetryAction.FAIL,
+                reason="invalid data: a retry would fail the same way",
+            ),
+        ]
+    )
+
+
 DEFAULT_ARGS = {
     "owner": OWNER,
     "retries": 2,
     "retry_delay": dt.timedelta(seconds=30),
     "retry_exponential_backoff": True,
     "max_retry_delay": dt.timedelta(minutes=10),
+    "retry_policy": retry_policy(),
     "on_failure_callback": log_failure,
 }
 
@@ -46,15 +77,18 @@ DEFAULT_ARGS = {
 def plan_step(activities: tuple[str, ...], data_interval_start: Any):
     """Return the plan step whose window starts this run's data interval.
 
-    Raises a clear error for a manual run whose date falls in no window of the plan, because
-    a step run outside its window would not know which term it serves.
+    Raises AirflowFailException, which fails the task without retries, for a manual run whose date
+    falls in no window of the plan, because a step run outside its window would not know which
+    term it serves.
     """
+    from airflow.sdk.exceptions import AirflowFailException
+
     from exchange import calendar
 
     moment = dt.datetime.fromtimestamp(data_interval_start.timestamp(), tz=dt.timezone.utc)
     step = calendar.step_at(activities, moment)
     if step is None:
-        raise ValueError(
+        raise AirflowFailException(
             f"no plan window of {', '.join(activities)} contains {moment.isoformat()}; "
             "trigger the run with a logical date inside the step's window (include/plan/*.yaml)"
         )
@@ -64,14 +98,18 @@ def plan_step(activities: tuple[str, ...], data_interval_start: Any):
 
 
 def warehouse():
-    """Return (psycopg2 connection, ServerAddress) for the Airflow connection `warehouse`."""
-    from airflow.providers.postgres.hooks.postgres import PostgresHook
+    """Return (psycopg2 connection, ServerAddress) for the Airflow connection `warehouse`.
 
-    from exchange import settings
+    The connection's details come from Airflow (an AIRFLOW_CONN_WAREHOUSE variable, a secrets
+    backend or the UI). The domain package is written for psycopg2, so the connection is opened
+    with it rather than with the provider's hook, which may return a psycopg 3 connection.
+    """
+    from airflow.sdk import BaseHook
+
+    from exchange import settings, warehouse as warehouse_module
     from exchange.warehouse import ServerAddress
 
-    hook = PostgresHook(postgres_conn_id=settings.WAREHOUSE_CONN_ID)
-    connection = hook.get_connection(settings.WAREHOUSE_CONN_ID)
+    connection = BaseHook.get_connection(settings.WAREHOUSE_CONN_ID)
     address = ServerAddress(
         host=connection.host or "localhost",
         port=connection.port or 5432,
@@ -79,7 +117,7 @@ def warehouse():
         password=connection.password or "",
         database=connection.schema or settings.WAREHOUSE_DATABASE,
     )
-    return hook.get_conn(), address
+    return warehouse_module.connect(address), address
 
 
 def term_output_dir(step) -> Any:
