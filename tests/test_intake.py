@@ -94,6 +94,7 @@ def test_xlsx_header_below_title_and_numeric_ids(clean_warehouse, tmp_path):
     sheet.append(["1010000001", 1103700012345, "สมชาย", "ใจดี", "M", dt.datetime(2016, 3, 2), "ป.1"])
     sheet.append(["1010000001", 1103700012353.0, "สมหญิง", "ใจงาม", "F", "20/01/2558", "ป.2"])
     sheet.append(["1010000001", "1.10370001234E+12", "สมศรี", "ใจงาม", "F", "2558-01-20", "ป.2"])
+    sheet.append([1010000001, 63700012345, "สมใจ", "ใจงาม", "F", "2558-01-20", "ป.2"])
     workbook.save(path)
     receipt = load(clean_warehouse, path)
     assert receipt.status == "accepted"
@@ -102,6 +103,8 @@ def test_xlsx_header_below_title_and_numeric_ids(clean_warehouse, tmp_path):
         (5, "1103700012353", "สมหญิง", "F", dt.date(2015, 1, 20), "ป.2"),
         # Digits lost to scientific notation cannot be recovered; the ID format rule rejects the cell.
         (6, "1.10370001234E+12", "สมศรี", "F", dt.date(2015, 1, 20), "ป.2"),
+        # An ID starting with 0, stored as a number, gets its leading zeros back.
+        (7, "0063700012345", "สมใจ", "F", dt.date(2015, 1, 20), "ป.2"),
     ]
     assert receipt_row(clean_warehouse, receipt.submission_id)[2:4] == ("xlsx", 3)
 

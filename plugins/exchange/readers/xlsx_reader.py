@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -18,7 +17,8 @@ from exchange.readers.common import HEADER_SEARCH_ROWS, FileRejected, ParsedFile
 MAX_UNCOMPRESSED_BYTES = 4 << 30
 MAX_COMPRESSION_RATIO = 200
 ROWS_PER_CHUNK = 20_000
-SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+# Digits of a code that Excel stored as a number lose their leading zeros; they are put back.
+CODE_WIDTHS = {"personal_id": 13, "school_code": 10}
 
 
 def check_archive(path: Path, name: str) -> None:
@@ -37,22 +37,26 @@ def check_archive(path: Path, name: str) -> None:
         )
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, code_width: int | None = None) -> str:
     """Return a cell as the text an agency meant.
 
-    Whole numbers stored as floats (1103700012345.0) keep every digit. Dates become ISO text.
-    Text in scientific notation (1.10370001234E+12) is kept as typed, so the ID rules reject it:
-    its lost digits cannot be recovered.
+    Whole numbers stored as floats (1103700012345.0) keep every digit, and a code column's number
+    gets back the leading zeros Excel dropped (an ID starting with 0 is stored as 12 digits).
+    Dates become ISO text. Text in scientific notation (1.10370001234E+12) is kept as typed, so
+    the ID rules reject it: its lost digits cannot be recovered.
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
     if isinstance(value, int):
-        return str(value)
+        text = str(value)
+        if code_width and 0 <= value and len(text) < code_width:
+            return text.zfill(code_width)
+        return text
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
         return format(Decimal(repr(value)), "f")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
@@ -97,13 +101,15 @@ def open_xlsx(path: Path, contract: Contract, name: str) -> ParsedFile:
         workbook.close()
     check_required_columns(name, mapping, contract)
     width = len(mapping)
+    types = {column.name: column.type for column in contract.columns}
+    code_widths = [CODE_WIDTHS.get(types.get(column)) if column else None for column in mapping]
 
     def rows() -> Iterator[list[str]]:
         book = _open_workbook(path, name)
         try:
             sheet = book[sheet_title]
             for cells in sheet.iter_rows(min_row=header_index + 2, values_only=True):
-                values = [cell_text(cell) for cell in cells[:width]]
+                values = [cell_text(cell, code_width) for cell, code_width in zip(cells[:width], code_widths)]
                 values += [""] * (width - len(values))
                 yield values
         finally:
