@@ -14,7 +14,7 @@ YEAR ?= 2566
 TERM ?= 1
 export XDG_RUNTIME_DIR ?= $(CURDIR)/.airflow/run
 
-.PHONY: demo test setup venv lock airflow bench stop clean
+.PHONY: demo test setup venv lock airflow bench stop clean browser
 
 $(BIN)/.installed: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,14 @@ demo: setup
 	@echo
 	@echo "Open the Airflow UI on these runs with: make airflow"
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
+
+# Debian's Chromium and ChromeDriver drive the UI test; they come from the distribution's
+# repository, never as a browser download.
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 lock: venv
 	$(BIN)/pip freeze --all --exclude-editable | grep -v '^pip==' \
@@ -53,6 +59,7 @@ bench: setup
 	$(BIN)/exchange bench --scale province
 
 stop:
+	-$(BIN)/exchange airflow-services --stop
 	$(BIN)/exchange db stop
 
 clean: stop

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 import pendulum
@@ -53,11 +54,12 @@ def retry_policy():
                     "exchange.readers.common.FileRejected",
                     "psycopg2.DataError",
                     "psycopg2.IntegrityError",
+                    "psycopg2.ProgrammingError",
                     "sqlalchemy.exc.DataError",
                     "sqlalchemy.exc.IntegrityError",
                 ],
                 action=RetryAction.FAIL,
-                reason="invalid data: a retry would fail the same way",
+                reason="invalid data or SQL: a retry would fail the same way",
             ),
         ]
     )
@@ -145,13 +147,34 @@ def assets():
     }
 
 
+QUOTED_VALUE = re.compile(r'"[^"]*"|\'[^\']*\'')
+
+
+def without_values(error: Exception) -> str:
+    """Return a database error's first line with every quoted value replaced by "…".
+
+    PostgreSQL quotes the offending value in messages such as `invalid input syntax for type date:
+    "2016-02-30"`, and its DETAIL and CONTEXT lines can hold whole rows; task logs must not.
+    """
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return QUOTED_VALUE.sub('"…"', first_line)
+
+
 @contextlib.contextmanager
 def plan_run(activities: tuple[str, ...], data_interval_start: Any):
-    """Yield (plan step, warehouse connection, warehouse address) for a task, and close the connection."""
+    """Yield (plan step, warehouse connection, warehouse address) for a task, and close the connection.
+
+    A database error is raised again as the same psycopg2 class (so the retry policy still tells
+    transient from permanent errors) with its values removed and without the original traceback.
+    """
+    import psycopg2
+
     step = plan_step(activities, data_interval_start)
     connection, address = warehouse()
     try:
         yield step, connection, address
+    except psycopg2.Error as error:
+        raise type(error)(without_values(error)) from None
     finally:
         connection.close()
 

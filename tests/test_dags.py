@@ -54,3 +54,13 @@ def test_dag_files_import_nothing_heavy_at_top_level():
     for path in (ROOT / "dags").glob("*.py"):
         top_level = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(" ")]
         assert not [line for line in top_level if line.startswith(heavy)], path.name
+
+
+def test_database_errors_lose_their_values():
+    import psycopg2.errors
+    from plan_dags import without_values
+
+    error = psycopg2.errors.DatetimeFieldOverflow(
+        'date/time field value out of range: "2016-02-30"\nLINE 1: select \'2016-02-30\'::date\n'
+    )
+    assert without_values(error) == 'date/time field value out of range: "…"'
