@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 AGENCY_FOLDER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 DATASET_FILE = re.compile(r"^([a-z_]+)\.(csv|xlsx)$", re.IGNORECASE)
+# Folders of the term that hold something other than agency submissions: the offices' answers
+# to their duplicate work packages (read by exchange.duplicates.import_answers).
+RESERVED_FOLDERS = {"answers"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ def discover(root: str, academic_year: int, term: int) -> tuple[list[LandingFile
         if agency_info["type"] != "directory":
             if not agency.endswith(".json"):
                 ignored.append(agency)
+            continue
+        if agency in RESERVED_FOLDERS:
             continue
         if not AGENCY_FOLDER.match(agency) or agency_info.get("islink"):
             ignored.append(agency)
