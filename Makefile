@@ -32,7 +32,7 @@ setup: venv
 demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/exchange generate --out $(DEMO_DIR)/landing --seed $(DEMO_SEED) --year $(YEAR) --term $(TERM)
-	$(BIN)/exchange run-term --year $(YEAR) --term $(TERM) --landing $(DEMO_DIR)/landing
+	$(BIN)/exchange run-term --year $(YEAR) --term $(TERM) --landing $(DEMO_DIR)/landing --simulate-answers $(DEMO_SEED)
 	$(BIN)/exchange summary --year $(YEAR) --term $(TERM)
 	$(BIN)/exchange verify $(DEMO_DIR)/landing/$(YEAR)/$(TERM)/ground_truth.json
 	@echo

@@ -15,10 +15,9 @@ and refreshes the duplicate cases, so the budget export counts the corrected rec
 from __future__ import annotations
 
 from airflow.sdk import dag, task
-from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run, term_output_dir
-from plan_timetable import PlanWindowTimetable
-
 from exchange.schedule import PLAN_DAGS
+from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run
+from plan_timetable import PlanWindowTimetable
 
 ACTIVITIES = PLAN_DAGS["agency_correction"]
 

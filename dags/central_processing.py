@@ -18,10 +18,9 @@ IDs) by probabilistic record linkage.
 from __future__ import annotations
 
 from airflow.sdk import dag, task
+from exchange.schedule import PLAN_DAGS
 from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run
 from plan_timetable import PlanWindowTimetable
-
-from exchange.schedule import PLAN_DAGS
 
 ACTIVITIES = PLAN_DAGS["central_processing"]
 

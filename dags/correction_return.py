@@ -14,10 +14,9 @@ row, school, column, the value with personal data masked, rule id, message and h
 from __future__ import annotations
 
 from airflow.sdk import dag, task
+from exchange.schedule import PLAN_DAGS
 from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run, term_output_dir
 from plan_timetable import PlanWindowTimetable
-
-from exchange.schedule import PLAN_DAGS
 
 ACTIVITIES = PLAN_DAGS["correction_return"]
 

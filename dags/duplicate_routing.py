@@ -17,10 +17,9 @@ a column for each school's answer.
 from __future__ import annotations
 
 from airflow.sdk import dag, task
+from exchange.schedule import PLAN_DAGS
 from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run, term_output_dir
 from plan_timetable import PlanWindowTimetable
-
-from exchange.schedule import PLAN_DAGS
 
 ACTIVITIES = PLAN_DAGS["duplicate_routing"]
 

@@ -17,13 +17,16 @@ here", or with no answer, goes to the provincial committee's list.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from airflow.sdk import dag, task
-from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run, term_output_dir
+from exchange.schedule import PLAN_DAGS
+from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run
 from plan_timetable import PlanWindowTimetable
 
-from exchange.schedule import PLAN_DAGS
-
 ACTIVITIES = PLAN_DAGS["duplicate_verification"]
+log = logging.getLogger(__name__)
 
 
 @dag(
@@ -43,7 +46,12 @@ def duplicate_verification():
         from exchange import duplicates, landing, settings
 
         with plan_run(ACTIVITIES, data_interval_start) as (step, connection, _):
-            answers = landing.term_folder(settings.landing_root(), step.academic_year, step.term) + "/answers"
+            answers = (
+                Path(landing.term_folder(settings.landing_root(), step.academic_year, step.term)) / "answers"
+            )
+            if not answers.is_dir():
+                log.warning("No answers folder %s: no office has returned its work package", answers)
+                return {"files": 0}
             return duplicates.import_answers(connection, step.academic_year, step.term, answers)
 
     @task(outlets=[assets()["verdicts"]])

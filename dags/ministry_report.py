@@ -14,10 +14,9 @@ of offices once it exists.
 from __future__ import annotations
 
 from airflow.sdk import dag, task
-from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run, term_output_dir
-from plan_timetable import PlanWindowTimetable
-
 from exchange.schedule import PLAN_DAGS
+from plan_dags import DEFAULT_ARGS, PLAN_START, plan_run, term_output_dir
+from plan_timetable import PlanWindowTimetable
 
 ACTIVITIES = PLAN_DAGS["ministry_report"]
 

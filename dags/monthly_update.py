@@ -5,8 +5,8 @@
 
 **What:** agencies bring their data up to date on the last day of each month. Their updated files in
 the landing area go through the same intake (unchanged files are skipped by checksum) and the same
-rules, and the term's statistics are refreshed. The term is the one whose submission window
-opened most recently before the month's end.
+rules, and the term's statistics are refreshed, then the area statistics and the area data items.
+The term is the one whose submission window opened most recently before the month's end.
 
 **For whom:** the agencies and everyone who reads the statistics.
 **Produces:** assets `warehouse://core/submissions` and `warehouse://mart/statistics`.
@@ -60,7 +60,29 @@ def monthly_update():
         finally:
             connection.close()
 
-    load_updated_files() >> revalidate_and_refresh()
+    @task
+    def refresh_area_items(data_interval_start=None) -> dict:
+        """Recompute the area statistics and every area data item on the refreshed statistics."""
+        from exchange import documents, settings
+
+        step = latest_intake_step(data_interval_start)
+        if step is None:
+            return {"skipped": "no submission window has opened yet"}
+        connection, _ = warehouse()
+        try:
+            out_dir = settings.output_root() / str(step.academic_year) / str(step.term)
+            statistics = documents.refresh_area_statistics(
+                connection, step.academic_year, step.term, refresh_term_statistics=False
+            )
+            items = documents.compute_area_items(connection, step.academic_year, step.term, out_dir)
+        finally:
+            connection.close()
+        return {
+            "rows": statistics["rows"],
+            "items": {name: item["status"] for name, item in items["items"].items()},
+        }
+
+    load_updated_files() >> revalidate_and_refresh() >> refresh_area_items()
 
 
 monthly_update()

@@ -14,10 +14,9 @@ with the tie-break written in `docs/outputs.md`.
 from __future__ import annotations
 
 from airflow.sdk import dag, task
+from exchange.schedule import PLAN_DAGS
 from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run, term_output_dir
 from plan_timetable import PlanWindowTimetable
-
-from exchange.schedule import PLAN_DAGS
 
 ACTIVITIES = PLAN_DAGS["office_ranking"]
 

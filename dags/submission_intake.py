@@ -20,10 +20,9 @@ from __future__ import annotations
 import os
 
 from airflow.sdk import dag, task
+from exchange.schedule import PLAN_DAGS
 from plan_dags import DEFAULT_ARGS, PLAN_START, assets, plan_run
 from plan_timetable import PlanWindowTimetable
-
-from exchange.schedule import PLAN_DAGS
 
 ACTIVITIES = PLAN_DAGS["submission_intake"]
 

@@ -84,18 +84,23 @@ def plan_step(activities: tuple[str, ...], data_interval_start: Any):
     term it serves.
     """
     from airflow.sdk.exceptions import AirflowFailException
-
     from exchange import calendar
 
-    moment = dt.datetime.fromtimestamp(data_interval_start.timestamp(), tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(data_interval_start.timestamp(), tz=dt.UTC)
     step = calendar.step_at(activities, moment)
     if step is None:
         raise AirflowFailException(
             f"no plan window of {', '.join(activities)} contains {moment.isoformat()}; "
             "trigger the run with a logical date inside the step's window (include/plan/*.yaml)"
         )
-    log.info("Plan step %s of term %s, academic year %s: %s to %s", step.step, step.term,
-             step.academic_year, step.start, step.end)
+    log.info(
+        "Plan step %s of term %s, academic year %s: %s to %s",
+        step.step,
+        step.term,
+        step.academic_year,
+        step.start,
+        step.end,
+    )
     return step
 
 
@@ -107,8 +112,8 @@ def warehouse():
     with it rather than with the provider's hook, which may return a psycopg 3 connection.
     """
     from airflow.sdk import BaseHook
-
-    from exchange import settings, warehouse as warehouse_module
+    from exchange import settings
+    from exchange import warehouse as warehouse_module
     from exchange.warehouse import ServerAddress
 
     connection = BaseHook.get_connection(settings.WAREHOUSE_CONN_ID)
@@ -183,6 +188,6 @@ def latest_intake_step(moment: Any):
     """Return the submission-intake step that opened most recently before `moment`, or None."""
     from exchange import calendar
 
-    instant = dt.datetime.fromtimestamp(moment.timestamp(), tz=dt.timezone.utc)
+    instant = dt.datetime.fromtimestamp(moment.timestamp(), tz=dt.UTC)
     opened = [step for step in calendar.steps_for(("submission_intake",)) if step.window_start <= instant]
     return opened[-1] if opened else None

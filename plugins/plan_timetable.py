@@ -13,8 +13,7 @@ from typing import Any
 
 import pendulum
 from airflow.plugins_manager import AirflowPlugin
-from airflow.timetables.base import DagRunInfo, DataInterval, Timetable, TimeRestriction
-
+from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
 from exchange import calendar
 
 
@@ -54,7 +53,7 @@ class PlanWindowTimetable(Timetable):
 
     def infer_manual_data_interval(self, *, run_after: pendulum.DateTime) -> DataInterval:
         """Return the plan window that contains `run_after`, else the last one that closed before it."""
-        moment = dt.datetime.fromtimestamp(run_after.timestamp(), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(run_after.timestamp(), tz=dt.UTC)
         steps = calendar.steps_for(self.activities)
         for step in steps:
             if step.contains(moment):
@@ -80,7 +79,8 @@ class PlanWindowTimetable(Timetable):
             earliest = restriction.earliest
             if not restriction.catchup:
                 earliest = max(earliest, pendulum.now("UTC"))
-            # Without catch-up, the window still open at `earliest` runs; with it, every window from `earliest`.
+            # Without catch-up, the window still open at `earliest` runs. With catch-up, every
+            # window from `earliest` runs.
             candidates = [
                 step
                 for step in steps

@@ -25,7 +25,6 @@ import logging
 
 import psycopg2
 import pytest
-
 from exchange import reference, warehouse
 
 # The embedded server logs at exit, after pytest has closed its log capture.

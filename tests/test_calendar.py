@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pendulum
 import pytest
 import yaml
-
 from exchange import calendar, settings
 
 D = dt.date
@@ -76,14 +74,18 @@ def test_window_bounds_are_bangkok_days():
     step = calendar.get_term(2566, 1).step("submission_intake")
     assert step.window_start == dt.datetime(2023, 6, 11, tzinfo=calendar.BANGKOK)
     assert step.window_end == dt.datetime(2023, 6, 26, tzinfo=calendar.BANGKOK)
-    assert step.window_start.astimezone(dt.timezone.utc) == dt.datetime(2023, 6, 10, 17, tzinfo=dt.timezone.utc)
+    assert step.window_start.astimezone(dt.UTC) == dt.datetime(
+        2023, 6, 10, 17, tzinfo=dt.UTC
+    )
     assert step.contains(dt.datetime(2023, 6, 25, 23, 59, tzinfo=calendar.BANGKOK))
     assert not step.contains(dt.datetime(2023, 6, 26, 0, 0, tzinfo=calendar.BANGKOK))
 
 
 def test_postponing_term_1_moves_only_term_1():
     original = {(step.term, step.activity, step.step): step for term in load_2566() for step in term.steps}
-    moved = {(step.term, step.activity, step.step): step for term in load_2566({1: 14}) for step in term.steps}
+    moved = {
+        (step.term, step.activity, step.step): step for term in load_2566({1: 14}) for step in term.steps
+    }
     assert original.keys() == moved.keys()
     for key, step in moved.items():
         shift = dt.timedelta(days=14 if key[0] == 1 else 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exchange import dictionary
 from exchange.contracts import DATASETS, all_contracts, load_contract
+
 from tests.conftest import ROOT
 
 
@@ -23,7 +24,12 @@ def test_headers_match_in_thai_and_english():
 
 
 def test_personal_columns_are_marked():
-    assert load_contract("students").personal_columns == ["personal_id", "first_name", "last_name", "birth_date"]
+    assert load_contract("students").personal_columns == [
+        "personal_id",
+        "first_name",
+        "last_name",
+        "birth_date",
+    ]
     assert load_contract("schools").personal_columns == []
 
 

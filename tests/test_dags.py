@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from airflow.dag_processing.dagbag import DagBag
+from exchange.schedule import MONTHLY_DAG, PLAN_DAGS
 from plan_timetable import MonthEndTimetable, PlanWindowTimetable
 
-from exchange.schedule import MONTHLY_DAG, PLAN_DAGS
 from tests.conftest import ROOT
 
 EXPECTED_DAGS = {*PLAN_DAGS, MONTHLY_DAG}
@@ -50,9 +50,17 @@ def test_monthly_dag_uses_month_end(dag_bag):
 
 
 def test_dag_files_import_nothing_heavy_at_top_level():
-    heavy = ("import pandas", "import great_expectations", "import splink", "import openpyxl", "import psycopg2")
+    heavy = (
+        "import pandas",
+        "import great_expectations",
+        "import splink",
+        "import openpyxl",
+        "import psycopg2",
+    )
     for path in (ROOT / "dags").glob("*.py"):
-        top_level = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(" ")]
+        top_level = [
+            line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(" ")
+        ]
         assert not [line for line in top_level if line.startswith(heavy)], path.name
 
 
@@ -61,6 +69,6 @@ def test_database_errors_lose_their_values():
     from plan_dags import without_values
 
     error = psycopg2.errors.DatetimeFieldOverflow(
-        'date/time field value out of range: "2016-02-30"\nLINE 1: select \'2016-02-30\'::date\n'
+        "date/time field value out of range: \"2016-02-30\"\nLINE 1: select '2016-02-30'::date\n"
     )
     assert without_values(error) == 'date/time field value out of range: "…"'

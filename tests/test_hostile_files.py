@@ -7,9 +7,9 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from exchange import calendar
 from exchange.landing import discover
+
 from tests.test_intake import HEADER, ROW_A, load, receipt_row, rows
 
 
@@ -49,7 +49,9 @@ def test_xlsx_external_entity(clean_warehouse, accepted, tmp_path):
     secret.write_text("do-not-read", encoding="utf-8")
     good = tmp_path / "template.xlsx"
     workbook = openpyxl.Workbook()
-    workbook.active.append(["school_code", "personal_id", "first_name", "last_name", "gender", "birth_date", "grade"])
+    workbook.active.append(
+        ["school_code", "personal_id", "first_name", "last_name", "gender", "birth_date", "grade"]
+    )
     workbook.active.append(["1010000001", "1103700012345", "x", "y", "M", "2016-03-02", "ป.1"])
     workbook.save(good)
     path = tmp_path / "students.xlsx"
@@ -82,7 +84,9 @@ def test_gigabyte_line_is_rejected_without_reading_it_whole(clean_warehouse, acc
 
 def test_million_column_header(clean_warehouse, accepted, tmp_path):
     path = tmp_path / "students.csv"
-    path.write_text(",".join(f"c{number}" for number in range(1_000_000)) + "\n" + ROW_A + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join(f"c{number}" for number in range(1_000_000)) + "\n" + ROW_A + "\n", encoding="utf-8"
+    )
     receipt = load(clean_warehouse, path)
     assert receipt.status == "rejected"
     assert receipt.reason == "OBEC/students.csv: row 1 is longer than 1 MB; it is not a valid CSV row"
@@ -104,7 +108,9 @@ def test_sql_fragments_are_stored_as_text(clean_warehouse, tmp_path):
     lines = [HEADER]
     for fragment in fragments:
         quoted = '"' + fragment.replace('"', '""') + '"'
-        lines.append(f"1010000001,{quoted},{quoted},{quoted},{quoted},{quoted},{quoted},{quoted},{quoted},{quoted}")
+        lines.append(
+            f"1010000001,{quoted},{quoted},{quoted},{quoted},{quoted},{quoted},{quoted},{quoted},{quoted}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     receipt = load(clean_warehouse, path)
     assert receipt.status == "accepted"

@@ -6,7 +6,6 @@ import datetime as dt
 
 import openpyxl
 import pytest
-
 from exchange import calendar, intake
 from exchange.landing import LandingFile
 
@@ -16,7 +15,9 @@ ON_TIME = dt.datetime(2023, 6, 20, 10, 0, tzinfo=calendar.BANGKOK)
 LATE = dt.datetime(2023, 6, 28, 9, 0, tzinfo=calendar.BANGKOK)
 AGENCIES = {"OBEC", "OPEC", "BMA", "DLA", "ONIE", "OVEC"}
 
-HEADER = "school_code,personal_id,prefix,first_name,last_name,gender,birth_date,grade,nationality,enrolment_date"
+HEADER = (
+    "school_code,personal_id,prefix,first_name,last_name,gender,birth_date,grade,nationality,enrolment_date"
+)
 ROW_A = "1010000001,1103700012345,เด็กชาย,สมชาย,ใจดี,M,2016-03-02,ป.1,ไทย,2023-05-16"
 ROW_B = "1010000001,1103700012353,เด็กหญิง,สมหญิง,ใจงาม,F,2015-01-20,ป.2,ไทย,2022-05-16"
 
@@ -29,10 +30,14 @@ def load(connection, path, **kwargs) -> intake.Receipt:
     return intake.load_submission(connection, landing(path, **kwargs), TERM, WINDOW, AGENCIES)
 
 
-def rows(connection, submission_id, columns="source_row, personal_id, first_name, gender, birth_date_value, grade"):
+def rows(
+    connection, submission_id, columns="source_row, personal_id, first_name, gender, birth_date_value, grade"
+):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM core.students WHERE submission_id = %s ORDER BY source_row",
-                       (submission_id,))
+        cursor.execute(
+            f"SELECT {columns} FROM core.students WHERE submission_id = %s ORDER BY source_row",
+            (submission_id,),
+        )
         return cursor.fetchall()
 
 
@@ -56,7 +61,15 @@ def test_utf8_csv_loads_with_spreadsheet_row_numbers(clean_warehouse, tmp_path):
         (2, "1103700012345", "สมชาย", "M", dt.date(2016, 3, 2), "ป.1"),
         (3, "1103700012353", "สมหญิง", "F", dt.date(2015, 1, 20), "ป.2"),
     ]
-    assert receipt_row(clean_warehouse, receipt.submission_id) == ("accepted", 2, "utf-8", 1, True, None, None)
+    assert receipt_row(clean_warehouse, receipt.submission_id) == (
+        "accepted",
+        2,
+        "utf-8",
+        1,
+        True,
+        None,
+        None,
+    )
 
 
 def test_bom_thai_headers_be_dates_thai_digits(clean_warehouse, tmp_path):
@@ -66,7 +79,9 @@ def test_bom_thai_headers_be_dates_thai_digits(clean_warehouse, tmp_path):
     path.write_bytes(("\ufeff" + header + "\n" + row + "\n").encode("utf-8"))
     receipt = load(clean_warehouse, path)
     assert receipt.status == "accepted"
-    assert rows(clean_warehouse, receipt.submission_id) == [(2, "1103700012345", "สมชาย", "M", dt.date(2016, 3, 2), "ป.1")]
+    assert rows(clean_warehouse, receipt.submission_id) == [
+        (2, "1103700012345", "สมชาย", "M", dt.date(2016, 3, 2), "ป.1")
+    ]
     assert receipt_row(clean_warehouse, receipt.submission_id)[2] == "utf-8-sig"
 
 
@@ -77,7 +92,9 @@ def test_tis620_csv_is_read_and_recorded(clean_warehouse, tmp_path):
     path.write_bytes((header + "\r\n" + row + "\r\n").encode("cp874"))
     receipt = load(clean_warehouse, path)
     assert receipt.status == "accepted"
-    assert rows(clean_warehouse, receipt.submission_id) == [(2, "1103700012345", "สมชาย", "F", dt.date(2016, 6, 10), "ป.1")]
+    assert rows(clean_warehouse, receipt.submission_id) == [
+        (2, "1103700012345", "สมชาย", "F", dt.date(2016, 6, 10), "ป.1")
+    ]
     assert receipt_row(clean_warehouse, receipt.submission_id)[2] == "cp874"
 
 
@@ -145,14 +162,21 @@ def test_new_version_supersedes_and_old_stays_queryable(clean_warehouse, tmp_pat
         (HEADER.encode() + b"\n", "OBEC/students.csv: the file has a header but no data rows"),
         (
             b"school_code,first_name,last_name\n1010000001,a,b\n",
-            "OBEC/students.csv: required column missing for the students dataset: personal_id, gender, birth_date, grade",
+            "OBEC/students.csv: required column missing for the students dataset: "
+            "personal_id, gender, birth_date, grade",
         ),
         (
             f"{HEADER}\n{ROW_A},extra\n".encode(),
             "OBEC/students.csv row 2: extra data after last expected column",
         ),
-        (f"{HEADER}\n{ROW_A}\n".encode() + b"\x00", "OBEC/students.csv: the file contains a NUL byte; it is not a text CSV file"),
-        (b"school_code\n\xff\xfe\xdb\n", "OBEC/students.csv: the file is neither UTF-8 nor TIS-620 (cp874) text; save it as UTF-8 CSV"),
+        (
+            f"{HEADER}\n{ROW_A}\n".encode() + b"\x00",
+            "OBEC/students.csv: the file contains a NUL byte; it is not a text CSV file",
+        ),
+        (
+            b"school_code\n\xff\xfe\xdb\n",
+            "OBEC/students.csv: the file is neither UTF-8 nor TIS-620 (cp874) text; save it as UTF-8 CSV",
+        ),
     ],
 )
 def test_rejected_file_keeps_previous_version(clean_warehouse, tmp_path, content, expected_reason):
@@ -189,10 +213,13 @@ def test_late_file_is_accepted_and_marked_late(clean_warehouse, tmp_path):
 def test_late_file_rejected_when_configured(clean_warehouse, tmp_path):
     path = tmp_path / "students.csv"
     path.write_text(f"{HEADER}\n{ROW_A}\n", encoding="utf-8")
-    receipt = intake.load_submission(clean_warehouse, landing(path, modified=LATE), TERM, WINDOW, AGENCIES,
-                                     reject_late=True)
+    receipt = intake.load_submission(
+        clean_warehouse, landing(path, modified=LATE), TERM, WINDOW, AGENCIES, reject_late=True
+    )
     assert receipt.status == "rejected"
-    assert receipt.reason == "OBEC/students.csv: received 2023-06-28 09:00 after the window closed on 2023-06-25"
+    assert (
+        receipt.reason == "OBEC/students.csv: received 2023-06-28 09:00 after the window closed on 2023-06-25"
+    )
 
 
 def test_error_messages_hold_no_personal_values(clean_warehouse, tmp_path):

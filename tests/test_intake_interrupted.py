@@ -9,7 +9,6 @@ import sys
 import textwrap
 import time
 
-
 from tests.conftest import ROOT
 from tests.test_intake import HEADER, ROW_A, load, receipt_row, rows
 
@@ -55,9 +54,13 @@ def test_killed_load_leaves_previous_version(clean_warehouse, warehouse_address,
     with big.open("w", encoding="utf-8") as handle:
         handle.write(HEADER + "\n")
         for number in range(600_000):
-            handle.write(f"1010000001,{1100000000000 + number},เด็กชาย,สมชาย,ใจดี,M,2016-03-02,ป.1,ไทย,2023-05-16\n")
+            handle.write(
+                f"1010000001,{1100000000000 + number},เด็กชาย,สมชาย,ใจดี,M,2016-03-02,ป.1,ไทย,2023-05-16\n"
+            )
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    process = subprocess.Popen([sys.executable, "-c", LOADER, warehouse_address.dsn(), str(big)], env=environment)
+    process = subprocess.Popen(
+        [sys.executable, "-c", LOADER, warehouse_address.dsn(), str(big)], env=environment
+    )
     try:
         assert wait_for_copy(clean_warehouse), "the load never reached its COPY"
         process.send_signal(signal.SIGKILL)
@@ -70,7 +73,9 @@ def test_killed_load_leaves_previous_version(clean_warehouse, warehouse_address,
     deadline = time.time() + 30
     while time.time() < deadline:
         with clean_warehouse.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'interrupted_load'")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'interrupted_load'"
+            )
             if cursor.fetchone()[0] == 0:
                 break
         clean_warehouse.commit()
@@ -88,5 +93,3 @@ def test_killed_load_leaves_previous_version(clean_warehouse, warehouse_address,
     assert retried.status == "accepted"
     assert retried.rows == 600_000
     assert receipt_row(clean_warehouse, accepted.submission_id)[0] == "superseded"
-
-

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-
 import pendulum
 import pytest
 import yaml
 from airflow.timetables.base import DataInterval, TimeRestriction
-from plan_timetable import MonthEndTimetable, PlanWindowTimetable
-
 from exchange import calendar, settings
+from plan_timetable import MonthEndTimetable, PlanWindowTimetable
 
 UTC = pendulum.UTC
 
@@ -37,9 +35,13 @@ def test_scheduled_runs_follow_the_plan_windows():
     first = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
     assert first.data_interval == DataInterval(bangkok(2023, 6, 26), bangkok(2023, 7, 6))
     assert first.run_after == bangkok(2023, 7, 6)
-    second = timetable.next_dagrun_info(last_automated_data_interval=first.data_interval, restriction=restriction)
+    second = timetable.next_dagrun_info(
+        last_automated_data_interval=first.data_interval, restriction=restriction
+    )
     assert second.data_interval == DataInterval(bangkok(2023, 11, 26), bangkok(2023, 12, 6))
-    third = timetable.next_dagrun_info(last_automated_data_interval=second.data_interval, restriction=restriction)
+    third = timetable.next_dagrun_info(
+        last_automated_data_interval=second.data_interval, restriction=restriction
+    )
     assert third is None
 
 
@@ -67,7 +69,9 @@ def test_postponed_term_moves_the_schedule(postponed_plan):
     restriction = TimeRestriction(earliest=bangkok(2023, 4, 1), latest=None, catchup=True)
     first = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
     assert first.data_interval == DataInterval(bangkok(2023, 6, 25), bangkok(2023, 7, 10))
-    second = timetable.next_dagrun_info(last_automated_data_interval=first.data_interval, restriction=restriction)
+    second = timetable.next_dagrun_info(
+        last_automated_data_interval=first.data_interval, restriction=restriction
+    )
     assert second.data_interval == DataInterval(bangkok(2023, 11, 11), bangkok(2023, 11, 26))
 
 
@@ -76,12 +80,16 @@ def test_month_end_gives_29_february_2024():
     restriction = TimeRestriction(earliest=bangkok(2024, 1, 1), latest=None, catchup=True)
     january = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
     assert january.data_interval.start == bangkok(2024, 1, 31)
-    february = timetable.next_dagrun_info(last_automated_data_interval=january.data_interval, restriction=restriction)
+    february = timetable.next_dagrun_info(
+        last_automated_data_interval=january.data_interval, restriction=restriction
+    )
     assert february.data_interval == DataInterval(bangkok(2024, 2, 29), bangkok(2024, 3, 1))
     assert february.run_after == bangkok(2024, 3, 1)
 
 
 def test_month_end_manual_run():
     timetable = MonthEndTimetable()
-    assert timetable.infer_manual_data_interval(run_after=bangkok(2024, 2, 29).add(hours=12)).start == bangkok(2024, 2, 29)
+    assert timetable.infer_manual_data_interval(
+        run_after=bangkok(2024, 2, 29).add(hours=12)
+    ).start == bangkok(2024, 2, 29)
     assert timetable.infer_manual_data_interval(run_after=bangkok(2024, 3, 15)).start == bangkok(2024, 2, 29)

@@ -35,7 +35,9 @@ def airflow_environment(warehouse_address: warehouse.ServerAddress | None = None
     if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
         admin = warehouse.start_embedded_server()
         warehouse.ensure_database(admin, settings.AIRFLOW_DATABASE)
-        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = admin.with_database(settings.AIRFLOW_DATABASE).sqlalchemy_url()
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = admin.with_database(
+            settings.AIRFLOW_DATABASE
+        ).sqlalchemy_url()
     conn_variable = f"AIRFLOW_CONN_{settings.WAREHOUSE_CONN_ID.upper()}"
     if conn_variable not in os.environ:
         address = warehouse_address or warehouse.warehouse_address()

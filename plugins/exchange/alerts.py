@@ -15,10 +15,13 @@ def send_failure_email(context: dict[str, Any]) -> None:
     if not recipient:
         return
     task_instance = context.get("task_instance") or context.get("ti")
-    subject = f"[exchange] {getattr(task_instance, 'dag_id', '?')}.{getattr(task_instance, 'task_id', '?')} failed"
+    subject = (
+        f"[exchange] {getattr(task_instance, 'dag_id', '?')}.{getattr(task_instance, 'task_id', '?')} failed"
+    )
     body = (
         f"DAG {getattr(task_instance, 'dag_id', '?')}, task {getattr(task_instance, 'task_id', '?')}, "
-        f"run {getattr(task_instance, 'run_id', '?')}, try {getattr(task_instance, 'try_number', '?')} failed. "
+        f"run {getattr(task_instance, 'run_id', '?')}, "
+        f"try {getattr(task_instance, 'try_number', '?')} failed. "
         "See the task log in the Airflow UI."
     )
     try:

@@ -119,14 +119,14 @@ def get_term(academic_year: int, term: int, plan_dir: Path | None = None) -> Ter
     for candidate in load_terms(plan_dir):
         if candidate.academic_year == academic_year and candidate.term == term:
             return candidate
-    raise KeyError(f"no plan for term {term} of academic year {academic_year} in {plan_dir or settings.PLAN_DIR}")
+    raise KeyError(
+        f"no plan for term {term} of academic year {academic_year} in {plan_dir or settings.PLAN_DIR}"
+    )
 
 
 def steps_for(activities: tuple[str, ...], plan_dir: Path | None = None) -> list[Step]:
     """Return every step of the given activities in every plan, ordered by window start."""
-    steps = [
-        step for term in load_terms(plan_dir) for step in term.steps if step.activity in activities
-    ]
+    steps = [step for term in load_terms(plan_dir) for step in term.steps if step.activity in activities]
     return sorted(steps, key=lambda step: (step.window_start, step.window_end))
 
 

@@ -25,10 +25,16 @@ def _setup(args: argparse.Namespace) -> int:
         reference.load_reference(connection)
     finally:
         connection.close()
-    print(f"Warehouse {address.database} on {address.host}: {len(applied)} migrations applied, reference loaded")
+    print(
+        f"Warehouse {address.database} on {address.host}: {len(applied)} migrations applied, reference loaded"
+    )
     env = airflow_environment(address)
     completed = subprocess.run(
-        [airflow_binary(), "db", "migrate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [airflow_binary(), "db", "migrate"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     if completed.returncode != 0:
         print(completed.stderr[-4000:], file=sys.stderr)
@@ -64,7 +70,13 @@ def _airflow(args: argparse.Namespace) -> int:
 def _run_term(args: argparse.Namespace) -> int:
     from exchange.term_runner import run_term
 
-    results = run_term(args.year, args.term, os.path.abspath(args.landing), include_monthly=not args.no_monthly)
+    results = run_term(
+        args.year,
+        args.term,
+        os.path.abspath(args.landing),
+        include_monthly=not args.no_monthly,
+        simulate_answers_seed=args.simulate_answers,
+    )
     failed = [result for result in results if result.state != "success"]
     return 1 if failed else 0
 
@@ -116,14 +128,26 @@ def build_parser() -> argparse.ArgumentParser:
     airflow.set_defaults(handler=_airflow)
 
     _delegate(commands, "generate", "exchange.generate", "write a seeded sample term of agency files")
-    _delegate(commands, "check", "exchange.precheck",
-              "check one file against the contract and rules, without the ministry's warehouse")
+    _delegate(
+        commands,
+        "check",
+        "exchange.precheck",
+        "check one file against the contract and rules, without the ministry's warehouse",
+    )
 
     run_term = commands.add_parser("run-term", help="run a term's DAGs through Airflow in plan order")
     run_term.add_argument("--year", type=int, required=True, help="academic year, Buddhist Era (e.g. 2566)")
     run_term.add_argument("--term", type=int, choices=[1, 2], required=True, help="term number")
-    run_term.add_argument("--landing", required=True, help="landing root holding <year>/<term>/<agency>/ folders")
+    run_term.add_argument(
+        "--landing", required=True, help="landing root holding <year>/<term>/<agency>/ folders"
+    )
     run_term.add_argument("--no-monthly", action="store_true", help="skip the month-end update runs")
+    run_term.add_argument(
+        "--simulate-answers",
+        type=int,
+        metavar="SEED",
+        help="after routing, fill the offices' work packages with seeded answers (for the demo)",
+    )
     run_term.set_defaults(handler=_run_term)
 
     summary = commands.add_parser("summary", help="print what the warehouse holds for a term")
@@ -132,10 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", choices=["json", "text"], default="text", help="output format")
     summary.set_defaults(handler=_summary)
 
-    _delegate(commands, "airflow-services", "exchange.services",
-              "start Airflow's scheduler, dag-processor, triggerer and api-server on loopback")
-    _delegate(commands, "dictionary", "exchange.dictionary", "write docs/data-dictionary.md from the contracts")
-    _delegate(commands, "bench", "exchange.bench", "run the national-scale benchmark and write docs/benchmarks.md")
+    _delegate(
+        commands,
+        "airflow-services",
+        "exchange.services",
+        "start Airflow's scheduler, dag-processor, triggerer and api-server on loopback",
+    )
+    _delegate(
+        commands, "dictionary", "exchange.dictionary", "write docs/data-dictionary.md from the contracts"
+    )
+    _delegate(
+        commands, "bench", "exchange.bench", "run the national-scale benchmark and write docs/benchmarks.md"
+    )
 
     verify = commands.add_parser("verify", help="compare the warehouse with a generator's ground truth")
     verify.add_argument("ground_truth", help="path to ground_truth.json written by `exchange generate`")
@@ -153,7 +185,7 @@ def _delegate(commands, name: str, module_name: str, help_text: str) -> None:
         module.add_arguments(parser)
         parser.set_defaults(handler=module.run)
     except (ImportError, AttributeError) as error:
-        parser.set_defaults(handler=lambda _args: _missing(name, error))
+        parser.set_defaults(handler=lambda _args, error=error: _missing(name, error))
 
 
 def _missing(command: str, error: Exception) -> int:

@@ -79,7 +79,10 @@ def _parse(document: dict, source: str) -> Contract:
     for entry in document["columns"]:
         unknown = set(entry) - {"name", "type", "required", "headers", "description", "personal"}
         if unknown:
-            raise ValueError(f"{source}: column {entry.get('name')} has unknown keys {sorted(unknown)}; quote text with commas")
+            raise ValueError(
+                f"{source}: column {entry.get('name')} has unknown keys {sorted(unknown)}; "
+                "quote text that contains commas"
+            )
         if entry["type"] not in COLUMN_TYPES:
             raise ValueError(f"{source}: column {entry['name']} has unknown type {entry['type']!r}")
         columns.append(

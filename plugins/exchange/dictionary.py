@@ -12,7 +12,10 @@ TYPE_NOTES = {
     "text": "text; spaces, zero-width characters and Thai digits normalised",
     "school_code": "10-digit school code `AA PP NNNNNN`: affiliation, province, number",
     "personal_id": "13-digit Thai personal ID with a valid check digit, or `G` + 12 digits",
-    "date": "date: `2023-06-10`, `2566-06-10`, `10/06/2566`, `10 มิ.ย. 2566` (years from 2400 are Buddhist Era)",
+    "date": (
+        "date: `2023-06-10`, `2566-06-10`, `10/06/2566`, `10 มิ.ย. 2566` "
+        "(years from 2400 are Buddhist Era)"
+    ),
     "integer": "whole number",
     "decimal": "number with decimals",
     "code": "code from a reference list",

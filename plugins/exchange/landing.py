@@ -52,9 +52,9 @@ def _modified(info: dict) -> dt.datetime:
     for key in ("mtime", "LastModified", "last_modified", "updated", "created"):
         value = info.get(key)
         if isinstance(value, dt.datetime):
-            return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         if isinstance(value, (int, float)):
-            return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
     raise ValueError(f"the file system reports no modification time for {info.get('name')}")
 
 
@@ -69,7 +69,9 @@ def discover(root: str, academic_year: int, term: int) -> tuple[list[LandingFile
     folder = term_folder(root, academic_year, term)
     filesystem, path = fsspec.core.url_to_fs(folder)
     if not filesystem.exists(path):
-        log.warning("Landing folder %s does not exist; no submissions for term %s of %s", folder, term, academic_year)
+        log.warning(
+            "Landing folder %s does not exist; no submissions for term %s of %s", folder, term, academic_year
+        )
         return [], []
     files, ignored = [], []
     protocol = filesystem.protocol if isinstance(filesystem.protocol, str) else filesystem.protocol[0]

@@ -37,7 +37,12 @@ def load_reference(connection) -> dict[str, int]:
     offices = sorted({(int(row["region"]), f"{int(row['seat_province_code']):02d}") for row in regional})
     region_of = {f"{int(row['province_code']):02d}": int(row["region"]) for row in regional}
     provinces = [
-        (f"{row['provinceCode']:02d}", row["provinceNameTh"], row["provinceNameEn"], region_of[f"{row['provinceCode']:02d}"])
+        (
+            f"{row['provinceCode']:02d}",
+            row["provinceNameTh"],
+            row["provinceNameEn"],
+            region_of[f"{row['provinceCode']:02d}"],
+        )
         for row in _json_rows("provinces.json")
     ]
     districts = [
@@ -45,22 +50,44 @@ def load_reference(connection) -> dict[str, int]:
         for row in _json_rows("districts.json")
     ]
     subdistricts = [
-        (str(row["subdistrictCode"]), str(row["districtCode"]), row["subdistrictNameTh"], row["subdistrictNameEn"])
+        (
+            str(row["subdistrictCode"]),
+            str(row["districtCode"]),
+            row["subdistrictNameTh"],
+            row["subdistrictNameEn"],
+        )
         for row in _json_rows("subdistricts.json")
     ]
-    agencies = [(row["agency"], row["affiliation_code"], row["name_th"], row["name_en"]) for row in _csv_rows("agencies.csv")]
+    agencies = [
+        (row["agency"], row["affiliation_code"], row["name_th"], row["name_en"])
+        for row in _csv_rows("agencies.csv")
+    ]
     grades = [
-        (row["grade"], row["level"], row["level_th"], int(row["expected_age"]), int(row["min_age"]),
-         int(row["max_age"]), int(row["sort_order"]))
+        (
+            row["grade"],
+            row["level"],
+            row["level_th"],
+            int(row["expected_age"]),
+            int(row["min_age"]),
+            int(row["max_age"]),
+            int(row["sort_order"]),
+        )
         for row in _csv_rows("grades.csv")
     ]
     with transaction(connection) as cursor:
         _upsert(cursor, "regional_office", ["region", "seat_province_code"], offices)
         _upsert(cursor, "province", ["province_code", "name_th", "name_en", "region"], provinces)
         _upsert(cursor, "district", ["district_code", "province_code", "name_th", "name_en"], districts)
-        _upsert(cursor, "subdistrict", ["subdistrict_code", "district_code", "name_th", "name_en"], subdistricts)
+        _upsert(
+            cursor, "subdistrict", ["subdistrict_code", "district_code", "name_th", "name_en"], subdistricts
+        )
         _upsert(cursor, "agency", ["agency", "affiliation_code", "name_th", "name_en"], agencies)
-        _upsert(cursor, "grade", ["grade", "level", "level_th", "expected_age", "min_age", "max_age", "sort_order"], grades)
+        _upsert(
+            cursor,
+            "grade",
+            ["grade", "level", "level_th", "expected_age", "min_age", "max_age", "sort_order"],
+            grades,
+        )
     counts = {
         "regional_office": len(offices),
         "province": len(provinces),

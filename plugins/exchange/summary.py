@@ -34,7 +34,9 @@ def output_files(academic_year: int, term: int) -> list[dict]:
 def term_summary(connection, academic_year: int, term: int) -> dict:
     parameters = {"academic_year": academic_year, "term": term}
     report: dict = {"academic_year": academic_year, "term": term}
-    report["datasets"] = {row.pop("dataset"): row for row in _rows(connection, "summary/datasets.sql", parameters)}
+    report["datasets"] = {
+        row.pop("dataset"): row for row in _rows(connection, "summary/datasets.sql", parameters)
+    }
     if _table_exists(connection, "quality.issue"):
         report["issues_by_rule"] = {
             row["rule_id"]: {"severity": row["severity"], "issues": row["issues"], "rows": row["rows"]}

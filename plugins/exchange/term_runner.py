@@ -43,7 +43,9 @@ def _metadata_query(metadata_url: str, statement: str, parameters: tuple) -> tup
 
 
 def _last_run_id(metadata_url: str, dag_id: str) -> int:
-    row = _metadata_query(metadata_url, "SELECT coalesce(max(id), 0) FROM dag_run WHERE dag_id = %s", (dag_id,))
+    row = _metadata_query(
+        metadata_url, "SELECT coalesce(max(id), 0) FROM dag_run WHERE dag_id = %s", (dag_id,)
+    )
     return row[0] if row else 0
 
 
@@ -78,8 +80,31 @@ def run_planned(run: PlannedRun, env: dict[str, str], log_dir: Path, index: int)
     return RunResult(run.dag_id, run.step, window, state, seconds, log_file)
 
 
-def run_term(academic_year: int, term: int, landing: str, include_monthly: bool = True) -> list[RunResult]:
-    """Run every DAG of the term; stop at the first run that does not succeed."""
+def simulate_office_answers(academic_year: int, term: int, landing: str, seed: int) -> None:
+    """Fill the work packages the routing run wrote, as the offices would, into the landing area."""
+    from exchange import calendar
+    from exchange.generate.answers import simulate_answers
+    from exchange.landing import term_folder
+
+    window = calendar.get_term(academic_year, term).step("duplicate_verification")
+    packages = settings.output_root() / str(academic_year) / str(term) / "work_packages"
+    answers = Path(term_folder(landing, academic_year, term)) / "answers"
+    result = simulate_answers(packages, answers, seed, window)
+    print(f"     offices answered {result['cases']} cases in {result['files']} files (simulated)", flush=True)
+
+
+def run_term(
+    academic_year: int,
+    term: int,
+    landing: str,
+    include_monthly: bool = True,
+    simulate_answers_seed: int | None = None,
+) -> list[RunResult]:
+    """Run every DAG of the term; stop at the first run that does not succeed.
+
+    With `simulate_answers_seed`, the offices' answers are simulated after the routing run, so the
+    verification run has answers to import (the demo has no real offices).
+    """
     env = airflow_environment()
     env["EXCHANGE_LANDING_ROOT"] = landing
     log_dir = settings.output_root() / str(academic_year) / str(term) / "airflow-runs"
@@ -96,4 +121,6 @@ def run_term(academic_year: int, term: int, landing: str, include_monthly: bool 
         if result.state != "success":
             print(f"     log: {result.log_file}", flush=True)
             break
+        if run.dag_id == "duplicate_routing" and simulate_answers_seed is not None:
+            simulate_office_answers(academic_year, term, landing, simulate_answers_seed)
     return results

@@ -63,7 +63,10 @@ def compare_files(connection, truth: dict) -> list[str]:
 
 def compare_issues(connection, truth: dict) -> list[str]:
     parameters = {"academic_year": truth["academic_year"], "term": truth["term"]}
-    found = {(row[0], row[1], row[2], row[3], row[4]) for row in _fetch(connection, "verify/open_issues.sql", parameters)}
+    found = {
+        (row[0], row[1], row[2], row[3], row[4])
+        for row in _fetch(connection, "verify/open_issues.sql", parameters)
+    }
     expected = {
         (issue["file"], issue["row"], issue["column"], issue["rule_id"], issue["severity"])
         for issue in truth["issues"]
@@ -75,14 +78,21 @@ def compare_exact_duplicates(connection, truth: dict) -> list[str]:
     parameters = {"academic_year": truth["academic_year"], "term": truth["term"]}
     cases = _fetch(connection, "verify/exact_cases.sql", parameters)
     found = {match_key: (level, tuple(schools), case_id) for case_id, match_key, level, schools in cases}
-    expected = {item["personal_id"]: (item["level"], tuple(sorted(item["schools"]))) for item in truth["duplicates"]}
+    expected = {
+        item["personal_id"]: (item["level"], tuple(sorted(item["schools"]))) for item in truth["duplicates"]
+    }
     differences = []
     missing = [schools for key, (level, schools) in expected.items() if key not in found]
     if missing:
-        differences.append(f"exact duplicates: {len(missing)} not found, e.g. at schools {missing[:MAX_EXAMPLES]}")
+        differences.append(
+            f"exact duplicates: {len(missing)} not found, e.g. at schools {missing[:MAX_EXAMPLES]}"
+        )
     unexpected = [case_id for key, (_, _, case_id) in found.items() if key not in expected]
     if unexpected:
-        differences.append(f"exact duplicates: {len(unexpected)} cases not in the ground truth, e.g. case ids {unexpected[:MAX_EXAMPLES]}")
+        differences.append(
+            f"exact duplicates: {len(unexpected)} cases not in the ground truth, "
+            f"e.g. case ids {unexpected[:MAX_EXAMPLES]}"
+        )
     for key, (level, schools) in expected.items():
         if key in found and found[key][:2] != (level, schools):
             differences.append(

@@ -50,8 +50,7 @@ class ServerAddress:
         credentials = quote(self.user) + (":" + quote(self.password) if self.password else "")
         if self.host.startswith("/"):
             return (
-                f"postgresql+psycopg2://{credentials}@localhost:{self.port}/{self.database}"
-                f"?host={self.host}"
+                f"postgresql+psycopg2://{credentials}@localhost:{self.port}/{self.database}?host={self.host}"
             )
         return f"postgresql+psycopg2://{credentials}@{self.host}:{self.port}/{self.database}"
 

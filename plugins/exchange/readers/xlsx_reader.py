@@ -11,7 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from exchange.contracts import Contract
-from exchange.readers.common import HEADER_SEARCH_ROWS, FileRejected, ParsedFile, check_required_columns, find_header
+from exchange.readers.common import (
+    HEADER_SEARCH_ROWS,
+    FileRejected,
+    ParsedFile,
+    check_required_columns,
+    find_header,
+)
 
 # Limits against decompression bombs: a real agency workbook compresses text about 5-20 times.
 MAX_UNCOMPRESSED_BYTES = 4 << 30
@@ -109,7 +115,10 @@ def open_xlsx(path: Path, contract: Contract, name: str) -> ParsedFile:
         try:
             sheet = book[sheet_title]
             for cells in sheet.iter_rows(min_row=header_index + 2, values_only=True):
-                values = [cell_text(cell, code_width) for cell, code_width in zip(cells[:width], code_widths)]
+                values = [
+                    cell_text(cell, code_width)
+                    for cell, code_width in zip(cells[:width], code_widths[: len(cells)], strict=True)
+                ]
                 values += [""] * (width - len(values))
                 yield values
         finally:
