@@ -29,6 +29,9 @@ setup: venv
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
 	$(BIN)/exchange setup
 
+# The demo writes school summaries for one province only (Lamphun's 266 schools); the ministry's
+# deployment writes them for every school.
+demo: export EXCHANGE_SCHOOL_SUMMARY_PROVINCES ?= 51
 demo: setup
 	rm -rf $(DEMO_DIR)
 	$(BIN)/exchange generate --out $(DEMO_DIR)/landing --seed $(DEMO_SEED) --year $(YEAR) --term $(TERM)

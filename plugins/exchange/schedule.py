@@ -24,6 +24,9 @@ PLAN_DAGS: dict[str, tuple[str, ...]] = {
     "budget_export": ("budget_export",),
     "statistics_publication": ("statistics", "publication"),
     "ministry_report": ("committee_report", "minister_report"),
+    "agency_summary": ("school_summary", "agency_summary"),
+    "area_statistics": ("area_statistics",),
+    "statistics_yearbook": ("yearbook",),
 }
 MONTHLY_DAG = "monthly_update"
 # Among runs whose windows close at the same moment, this order holds: counts are exported and
@@ -49,8 +52,11 @@ def term_runs(academic_year: int, term: int, include_monthly: bool = True) -> li
     plan_term = plan_calendar.get_term(academic_year, term)
     runs = []
     for dag_id, activities in PLAN_DAGS.items():
+        windows = set()
         for step in plan_term.steps:
-            if step.activity in activities:
+            # Two steps of one DAG with the same window (school and agency summaries) are one run.
+            if step.activity in activities and (step.window_start, step.window_end) not in windows:
+                windows.add((step.window_start, step.window_end))
                 runs.append(PlannedRun(dag_id, step.step, step.window_start, step.window_end))
     if include_monthly and runs:
         first_close = min(run.window_end for run in runs if run.dag_id == "submission_intake")

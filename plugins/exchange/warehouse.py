@@ -26,7 +26,7 @@ MIGRATION_LOCK_KEY = 0x6578636801
 
 @dataclass(frozen=True)
 class ServerAddress:
-    """Where a PostgreSQL database is: a TCP host and port, or a socket folder as `host`."""
+    """Address of a PostgreSQL database: a TCP host and port, or a socket folder as `host`."""
 
     host: str
     port: int
