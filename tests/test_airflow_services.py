@@ -106,7 +106,11 @@ def test_monthly_update_run_succeeds(api):
     assert parse_time(finished["data_interval_start"]) == dt.datetime(2023, 5, 31, tzinfo=BANGKOK)
     assert parse_time(finished["data_interval_end"]) == dt.datetime(2023, 6, 1, tzinfo=BANGKOK)
     tasks = {task["task_id"]: task["state"] for task in api.task_instances(MONTHLY_DAG, run["dag_run_id"])}
-    assert tasks == {"load_updated_files": "success", "revalidate_and_refresh": "success"}
+    assert tasks == {
+        "load_updated_files": "success",
+        "revalidate_and_refresh": "success",
+        "refresh_area_items": "success",
+    }
     result = api.return_value(MONTHLY_DAG, run["dag_run_id"], "load_updated_files")
     assert result == {"files": 0, "skipped": "no submission window has opened yet"}
 
