@@ -7,10 +7,13 @@ committed or none of it is. The same file received twice is a no-op.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import logging
+import queue
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from exchange.calendar import BANGKOK, Step, Term
 from exchange.contracts import DATASETS, Contract, load_contract
 from exchange.landing import LandingFile
 from exchange.readers import FileRejected, ParsedFile, open_submission_file
-from exchange.warehouse import transaction
+from exchange.warehouse import ServerAddress, transaction
 
 log = logging.getLogger(__name__)
 
@@ -101,21 +104,60 @@ def _copy_rows(cursor, submission_id: int, file: ParsedFile, contract: Contract)
         if column.name not in file.file_columns:
             continue
         raw = sql.Identifier(raw_columns[file.file_columns.index(column.name)])
-        function = CLEANING_BY_TYPE.get(column.type, "core.clean_text")
         targets.append(sql.Identifier(column.name))
-        expressions.append(sql.SQL("{}({})").format(sql.SQL(function), raw))
+        expressions.append(_cleaned_value(raw, column.type))
     cursor.execute(
         sql.SQL(
             "INSERT INTO {} (submission_id, source_row, {}) "
-            "SELECT %s, line_number + %s, {} FROM landing_rows"
+            "SELECT %s, line_number + %s, {} FROM ({}) AS landing"
         ).format(
             sql.Identifier("core", contract.dataset),
             sql.SQL(", ").join(targets),
             sql.SQL(", ").join(expressions),
+            _row_tests(file, contract, raw_columns),
         ),
         (submission_id, file.header_row),
     )
     return cursor.rowcount
+
+
+def _cleaned_value(raw: sql.Identifier, column_type: str) -> sql.Composable:
+    """Return the expression that stores a raw text column as its normalised value.
+
+    A value whose row needs no cleaning is stored as it is (empty as NULL), which is what the
+    cleaning function returns for it, so only the rows that needs_cleaning flags pay for the
+    function. Gender has its own test because M and F are what clean_gender returns anyway.
+    """
+    function = CLEANING_BY_TYPE.get(column_type, "core.clean_text")
+    if function == "core.clean_gender":
+        return sql.SQL("CASE WHEN {raw} IN ('M', 'F') THEN {raw} ELSE core.clean_gender({raw}) END").format(
+            raw=raw
+        )
+    test = "needs_cleaning OR codes_need_cleaning" if function == "core.clean_code" else "needs_cleaning"
+    return sql.SQL("CASE WHEN {test} THEN {function}({raw}) ELSE nullif({raw}, '') END").format(
+        test=sql.SQL(test), function=sql.SQL(function), raw=raw
+    )
+
+
+def _row_tests(file: ParsedFile, contract: Contract, raw_columns: list[str]) -> sql.Composable:
+    """Return the subquery over landing_rows that adds needs_cleaning and codes_need_cleaning.
+
+    The tests run once per row (OFFSET 0 keeps PostgreSQL from copying them into every column's
+    expression) over the mapped columns joined into one string: see core.row_needs_cleaning and
+    core.codes_need_cleaning in migration V006.
+    """
+    mapped = [column for column in contract.columns if column.name in file.file_columns]
+
+    def joined(columns, separator: sql.Composable) -> sql.Composable:
+        raw = [sql.Identifier(raw_columns[file.file_columns.index(column.name)]) for column in columns]
+        parts = [sql.SQL("coalesce({}, '')").format(identifier) for identifier in raw]
+        return separator.join(parts) if parts else sql.Literal("")
+
+    codes = [column for column in mapped if CLEANING_BY_TYPE.get(column.type) == "core.clean_code"]
+    return sql.SQL(
+        "SELECT landing_rows.*, core.row_needs_cleaning({}) AS needs_cleaning, "
+        "core.codes_need_cleaning({}) AS codes_need_cleaning FROM landing_rows OFFSET 0"
+    ).format(joined(mapped, sql.SQL(" || chr(1) || ")), joined(codes, sql.SQL(" || ")))
 
 
 def _record_rejection(connection, landing: LandingFile, term: Term, digest: str, size: int,
@@ -232,8 +274,23 @@ def load_submission(
     return Receipt(submission_id, landing.agency, landing.dataset, landing.name, "accepted", rows, on_time, None)
 
 
-def run_intake(connection, landing_root: str, term: Term, window: Step, reject_late: bool = False) -> dict:
-    """Load every landing file of the term; return receipts and counts by status."""
+def run_intake(
+    connection,
+    landing_root: str,
+    term: Term,
+    window: Step,
+    reject_late: bool = False,
+    *,
+    address: ServerAddress | None = None,
+    workers: int = 1,
+) -> dict:
+    """Load every landing file of the term; return receipts and counts by status.
+
+    With `address` (the database `connection` is connected to) and `workers` above 1, that many
+    files load at the same time, each on its own connection and each still in one transaction, so
+    the readers and the database use more than one core. The tables that received rows are
+    analysed at the end, so the checks that follow are planned on their real size.
+    """
     from exchange.landing import discover
     from exchange.reference import known_agencies
 
@@ -241,7 +298,15 @@ def run_intake(connection, landing_root: str, term: Term, window: Step, reject_l
     for name in ignored:
         log.warning("Ignored landing entry %s: expected <agency>/<dataset>.csv or .xlsx", name)
     agencies = known_agencies(connection)
-    receipts = [load_submission(connection, file, term, window, agencies, reject_late) for file in files]
+    if workers > 1 and address is not None and len(files) > 1:
+        receipts = _load_in_parallel(
+            connection, address, files, min(workers, len(files)),
+            lambda worker_connection, file: load_submission(
+                worker_connection, file, term, window, agencies, reject_late),
+        )
+    else:
+        receipts = [load_submission(connection, file, term, window, agencies, reject_late) for file in files]
+    _analyse_loaded(connection, receipts)
     counts: dict[str, int] = {}
     for receipt in receipts:
         key = f"{receipt.status}{' (unchanged)' if receipt.unchanged else ''}"
@@ -250,3 +315,55 @@ def run_intake(connection, landing_root: str, term: Term, window: Step, reject_l
              len(files), counts)
     return {"files": len(files), "ignored": ignored, "counts": counts,
             "receipts": [receipt.__dict__ for receipt in receipts]}
+
+
+# An XLSX file takes several times longer to read than a CSV file of the same size, because it is
+# compressed and parsed in Python; the factor only orders the files, biggest job first.
+XLSX_WORK_FACTOR = 10
+
+
+def _load_in_parallel(
+    connection,
+    address: ServerAddress,
+    files: list[LandingFile],
+    workers: int,
+    load: Callable[[psycopg2.extensions.connection, LandingFile], Receipt],
+) -> list[Receipt]:
+    """Load files on `workers` connections at once, largest first; return receipts in file order."""
+    connections: queue.SimpleQueue = queue.SimpleQueue()
+    connections.put(connection)
+    extra = [psycopg2.connect(address.dsn()) for _ in range(workers - 1)]
+    for extra_connection in extra:
+        connections.put(extra_connection)
+
+    def load_one(file: LandingFile) -> Receipt:
+        worker_connection = connections.get()
+        try:
+            return load(worker_connection, file)
+        finally:
+            connections.put(worker_connection)
+
+    def work(file: LandingFile) -> int:
+        return file.size * (XLSX_WORK_FACTOR if file.name.lower().endswith(".xlsx") else 1)
+
+    try:
+        largest_first = sorted(range(len(files)), key=lambda index: -work(files[index]))
+        with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="intake") as executor:
+            futures = {index: executor.submit(load_one, files[index]) for index in largest_first}
+            return [futures[index].result() for index in range(len(files))]
+    finally:
+        for extra_connection in extra:
+            extra_connection.close()
+
+
+def _analyse_loaded(connection, receipts: list[Receipt]) -> None:
+    datasets = sorted(
+        {receipt.dataset for receipt in receipts if receipt.status == "accepted" and not receipt.unchanged}
+    )
+    if not datasets:
+        return
+    # ANALYZE, unlike VACUUM, runs inside a transaction block.
+    with transaction(connection) as cursor:
+        for dataset in datasets:
+            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier("core", dataset)))
+        cursor.execute("ANALYZE intake.submission")

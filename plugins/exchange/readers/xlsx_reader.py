@@ -100,20 +100,27 @@ def open_xlsx(path: Path, contract: Contract, name: str) -> ParsedFile:
     if path.stat().st_size == 0:
         raise FileRejected(f"{name}: the file is empty")
     check_archive(path, name)
+    # The workbook stays open for the rows: opening it costs a whole extra pass over every sheet
+    # that has no <dimension> element (openpyxl's write-only mode writes none), because openpyxl
+    # looks for one before the sheet's data.
     workbook = _open_workbook(path, name)
     try:
         sheet_title, header_index, mapping = _choose_sheet(workbook, contract, name)
-    finally:
+        check_required_columns(name, mapping, contract)
+    except BaseException:
         workbook.close()
-    check_required_columns(name, mapping, contract)
+        raise
+    opened = [workbook]
     width = len(mapping)
     types = {column.name: column.type for column in contract.columns}
     code_widths = [CODE_WIDTHS.get(types.get(column)) if column else None for column in mapping]
 
     def rows() -> Iterator[list[str]]:
-        book = _open_workbook(path, name)
+        book = opened.pop() if opened else _open_workbook(path, name)
         try:
             sheet = book[sheet_title]
+            # A <dimension> element that is smaller than the data would end the rows early.
+            sheet.reset_dimensions()
             for cells in sheet.iter_rows(min_row=header_index + 2, values_only=True):
                 values = [
                     cell_text(cell, code_width)
