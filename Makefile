@@ -10,8 +10,9 @@ BIN := $(VENV)/bin
 PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither' || true; }
 DEMO_DIR ?= demo
 DEMO_SEED ?= 7
-YEAR ?= 2566
-TERM ?= 1
+# Not TERM: every terminal sets TERM in the environment, which `?=` would keep.
+DEMO_YEAR ?= 2566
+DEMO_TERM ?= 1
 export XDG_RUNTIME_DIR ?= $(CURDIR)/.airflow/run
 
 .PHONY: demo test setup venv lock airflow bench stop clean browser
@@ -34,10 +35,10 @@ setup: venv
 demo: export EXCHANGE_SCHOOL_SUMMARY_PROVINCES ?= 51
 demo: setup
 	rm -rf $(DEMO_DIR)
-	$(BIN)/exchange generate --out $(DEMO_DIR)/landing --seed $(DEMO_SEED) --year $(YEAR) --term $(TERM)
-	$(BIN)/exchange run-term --year $(YEAR) --term $(TERM) --landing $(DEMO_DIR)/landing --simulate-answers $(DEMO_SEED)
-	$(BIN)/exchange summary --year $(YEAR) --term $(TERM)
-	$(BIN)/exchange verify $(DEMO_DIR)/landing/$(YEAR)/$(TERM)/ground_truth.json
+	$(BIN)/exchange generate --out $(DEMO_DIR)/landing --seed $(DEMO_SEED) --year $(DEMO_YEAR) --term $(DEMO_TERM)
+	$(BIN)/exchange run-term --year $(DEMO_YEAR) --term $(DEMO_TERM) --landing $(DEMO_DIR)/landing --simulate-answers $(DEMO_SEED)
+	$(BIN)/exchange summary --year $(DEMO_YEAR) --term $(DEMO_TERM)
+	$(BIN)/exchange verify $(DEMO_DIR)/landing/$(DEMO_YEAR)/$(DEMO_TERM)/ground_truth.json
 	@echo
 	@echo "Open the Airflow UI on these runs with: make airflow"
 

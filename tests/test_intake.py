@@ -163,7 +163,7 @@ def test_new_version_supersedes_and_old_stays_queryable(clean_warehouse, tmp_pat
         (
             b"school_code,first_name,last_name\n1010000001,a,b\n",
             "OBEC/students.csv: required column missing for the students dataset: "
-            "personal_id, gender, birth_date, grade",
+            "personal_id (เลขประจำตัวประชาชน), gender (เพศ), birth_date (วันเกิด), grade (ชั้น)",
         ),
         (
             f"{HEADER}\n{ROW_A},extra\n".encode(),

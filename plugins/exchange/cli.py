@@ -194,6 +194,13 @@ def _missing(command: str, error: Exception) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from exchange import settings
+
+    # platformdirs, which the embedded server uses, warns on every run without a runtime folder.
+    runtime = settings.PROJECT_ROOT / ".airflow" / "run"
+    if "XDG_RUNTIME_DIR" not in os.environ:
+        runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

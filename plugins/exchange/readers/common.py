@@ -56,14 +56,24 @@ def find_header(rows: Sequence[Sequence[object]], contract: Contract) -> tuple[i
     return best_index, best_mapping
 
 
+def _with_thai_header(contract: Contract, column_name: str) -> str:
+    """Return `column (first Thai header)`, the names a clerk sees in an agency's file."""
+    for column in contract.columns:
+        if column.name == column_name and column.headers:
+            return f"{column_name} ({column.headers[0]})"
+    return column_name
+
+
 def check_required_columns(name: str, mapping: list[str | None], contract: Contract) -> None:
     missing = [column for column in contract.required_columns if column not in mapping]
     if not any(mapping):
+        expected = ", ".join(_with_thai_header(contract, column) for column in contract.required_columns[:3])
         raise FileRejected(
             f"{name}: no header row names a column of the {contract.dataset} dataset; "
-            f"expected headers such as {', '.join(contract.required_columns[:3])}"
+            f"expected headers such as {expected}"
         )
     if missing:
         raise FileRejected(
-            f"{name}: required column missing for the {contract.dataset} dataset: {', '.join(missing)}"
+            f"{name}: required column missing for the {contract.dataset} dataset: "
+            f"{', '.join(_with_thai_header(contract, column) for column in missing)}"
         )
