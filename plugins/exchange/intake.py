@@ -163,6 +163,9 @@ def _row_tests(file: ParsedFile, contract: Contract, raw_columns: list[str]) -> 
 def _record_rejection(connection, landing: LandingFile, term: Term, digest: str, size: int,
                       received_at: dt.datetime, on_time: bool, reason: str) -> Receipt:
     with transaction(connection) as cursor:
+        # The load's lock, so that the same file rejected by two runs at once gets one receipt.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                       (f"submission/{term.academic_year}/{term.term}/{landing.agency}/{landing.dataset}",))
         cursor.execute(
             """
             SELECT submission_id FROM intake.submission
