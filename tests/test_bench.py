@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import psycopg2
 import pytest
-
-from exchange import bench, warehouse
+from exchange import bench, settings, warehouse
 from exchange.bench import report
 from exchange.bench.phases import PHASES
 
@@ -15,8 +15,13 @@ GIB = 1 << 30
 
 
 def phase(seconds: float, peak_bytes: int = 100 << 20, backend_bytes: int = 50 << 20) -> dict:
-    return {"available": True, "ok": True, "seconds": seconds, "peak_rss_bytes": peak_bytes,
-            "backend": {"measured": True, "peak_private_bytes": backend_bytes}}
+    return {
+        "available": True,
+        "ok": True,
+        "seconds": seconds,
+        "peak_rss_bytes": peak_bytes,
+        "backend": {"measured": True, "peak_private_bytes": backend_bytes},
+    }
 
 
 def test_verdict_compares_phases_with_limits():
@@ -28,7 +33,9 @@ def test_verdict_compares_phases_with_limits():
     verdict = report.evaluate({"scale": "national", "phases": phases})
     assert verdict["term_seconds"] == 111.0
     assert verdict["ratio_to_raw_copy"]["intake"] == 0.5
-    targets = {target["target"].split(" within")[0].split(" above")[0]: target for target in verdict["targets"]}
+    targets = {
+        target["target"].split(" within")[0].split(" above")[0]: target for target in verdict["targets"]
+    }
     assert targets["whole term"]["value"] == 5.55
     assert targets["whole term"]["met"] is False
     assert targets["students validation"]["value"] == 2.25
@@ -40,8 +47,11 @@ def test_verdict_compares_phases_with_limits():
 
 
 def test_verdict_of_incomplete_run_is_not_measured():
-    phases = {"raw_copy": phase(20.0), "intake": phase(30.0),
-              "validation": {"available": False, "ok": False, "error": "ImportError: not written yet"}}
+    phases = {
+        "raw_copy": phase(20.0),
+        "intake": phase(30.0),
+        "validation": {"available": False, "ok": False, "error": "ImportError: not written yet"},
+    }
     verdict = report.evaluate({"scale": "province", "phases": phases})
     assert verdict["term_seconds"] is None
     assert verdict["term_complete"] is False
@@ -65,11 +75,12 @@ def test_update_doc_replaces_only_its_scale(tmp_path):
 
 @pytest.mark.slow
 def test_province_benchmark_runs_every_phase(tmp_path):
-    parser = bench.argparse.ArgumentParser()
+    parser = argparse.ArgumentParser()
     bench.add_arguments(parser)
     report_path = tmp_path / "report.json"
-    args = parser.parse_args(["--scale", "province", "--out", str(tmp_path / "run"), "--no-doc",
-                              "--report", str(report_path)])
+    args = parser.parse_args(
+        ["--scale", "province", "--out", str(tmp_path / "run"), "--no-doc", "--report", str(report_path)]
+    )
     assert bench.run(args) == 0
     result = json.loads(report_path.read_text(encoding="utf-8"))
     assert list(result["phases"]) == list(PHASES)
@@ -84,8 +95,8 @@ def test_province_benchmark_runs_every_phase(tmp_path):
     assert checks == result["phases"]["validation"]["detail"]["students_issues_by_rule"]
     assert result["verdict"]["term_complete"] is True
     assert not (tmp_path / "run" / "landing").exists()
-    admin = warehouse.parse_url(warehouse.settings.configured_warehouse_url() or "") \
-        if warehouse.settings.configured_warehouse_url() else warehouse.start_embedded_server()
+    url = settings.configured_warehouse_url()
+    admin = warehouse.parse_url(url) if url else warehouse.start_embedded_server()
     connection = psycopg2.connect(admin.with_database("postgres").dsn())
     try:
         with connection.cursor() as cursor:

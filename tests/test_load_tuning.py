@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 
 import pytest
-
 from exchange import calendar, intake
 from exchange.landing import LandingFile
 
@@ -16,26 +15,121 @@ WINDOW = TERM.step("submission_intake")
 ON_TIME = dt.datetime(2023, 6, 20, 10, 0, tzinfo=calendar.BANGKOK)
 AGENCIES = {"OBEC", "OPEC", "BMA", "DLA", "ONIE", "OVEC"}
 
-COLUMNS = ["school_code", "personal_id", "prefix", "first_name", "last_name", "gender", "birth_date", "grade",
-           "nationality", "enrolment_date"]
-CLEAN_ROW = ["1010000001", "1103700012345", "เด็กชาย", "สมชาย", "ใจดี", "M", "2016-03-02", "ป.1", "ไทย", "2023-05-16"]
-CLEANING = {"school_code": "clean_code", "personal_id": "clean_code", "grade": "clean_code", "gender": "clean_gender"}
+COLUMNS = [
+    "school_code",
+    "personal_id",
+    "prefix",
+    "first_name",
+    "last_name",
+    "gender",
+    "birth_date",
+    "grade",
+    "nationality",
+    "enrolment_date",
+]
+CLEAN_ROW = [
+    "1010000001",
+    "1103700012345",
+    "เด็กชาย",
+    "สมชาย",
+    "ใจดี",
+    "M",
+    "2016-03-02",
+    "ป.1",
+    "ไทย",
+    "2023-05-16",
+]
+CLEANING = {
+    "school_code": "clean_code",
+    "personal_id": "clean_code",
+    "grade": "clean_code",
+    "gender": "clean_gender",
+}
 # Values that each need a different part of the cleaning, and some that need none.
 HARD_VALUES = [
-    "", " ป.1", "ป.1 ", "ป. 1", "ป.1\u00a0", "\u200bสมชาย", "สม  ชาย", "สม\tชาย", "ม.๑", "๒๕๕๙-๐๓-๐๒",
-    "1-1037-00012-34-5", "1 1037 00012 34 5", "g123456789012", "G123456789012", "m", "male", "ชาย", "2",
-    "หญิง", "F", "Café", "ＡＢ", "abc", "ABC", "A-B", "a\x01 b", "x\x01", "\x01", "=1+1", "O'Brien",
-    "quoted, comma", 'say "hi"', "10/06/2566", "2566-06-10", "สมชาย\ufeff",
+    "",
+    " ป.1",
+    "ป.1 ",
+    "ป. 1",
+    "ป.1\u00a0",
+    "\u200bสมชาย",
+    "สม  ชาย",
+    "สม\tชาย",
+    "ม.๑",
+    "๒๕๕๙-๐๓-๐๒",
+    "1-1037-00012-34-5",
+    "1 1037 00012 34 5",
+    "g123456789012",
+    "G123456789012",
+    "m",
+    "male",
+    "ชาย",
+    "2",
+    "หญิง",
+    "F",
+    "Café",
+    "ＡＢ",
+    "abc",
+    "ABC",
+    "A-B",
+    "a\x01 b",
+    "x\x01",
+    "\x01",
+    "=1+1",
+    "O'Brien",
+    "quoted, comma",
+    'say "hi"',
+    "10/06/2566",
+    "2566-06-10",
+    "สมชาย\ufeff",
 ]
 
-YEARS = ["0999", "1899", "1900", "1901", "2023", "2399", "2400", "2401", "2566", "2567", "2700", "2701", "9999"]
+YEARS = [
+    "0999",
+    "1899",
+    "1900",
+    "1901",
+    "2023",
+    "2399",
+    "2400",
+    "2401",
+    "2566",
+    "2567",
+    "2700",
+    "2701",
+    "9999",
+]
 MONTHS = ["00", "01", "02", "06", "09", "10", "12", "13", "1a"]
 DAYS = ["00", "01", "09", "10", "28", "29", "30", "31", "32", "0x"]
 ODD_DATES = [
-    "", "2023-6-1", "2023-06-1", "2-23-06-10", "2023/06/10", "10-06-2566", "10.06.2566", "1.5.2566", "2023-06-10 ",
-    " 2023-06-10", "2023-06-10T08:30:00", "2023-06-10 08:30", "10 มิ.ย. 2566", "10 มิถุนายน 2566", "2023-02-29",
-    "2024-02-29", "2566-02-29", "2567-02-29", "29/02/2566", "29/02/2567", "31/04/2023", "2023--06-10",
-    "20230-6-10", "--------", "__/__/____", "12/34/5678", "٢٠٢٣-٠٦-١٠", "2023-06-1٠",
+    "",
+    "2023-6-1",
+    "2023-06-1",
+    "2-23-06-10",
+    "2023/06/10",
+    "10-06-2566",
+    "10.06.2566",
+    "1.5.2566",
+    "2023-06-10 ",
+    " 2023-06-10",
+    "2023-06-10T08:30:00",
+    "2023-06-10 08:30",
+    "10 มิ.ย. 2566",
+    "10 มิถุนายน 2566",
+    "2023-02-29",
+    "2024-02-29",
+    "2566-02-29",
+    "2567-02-29",
+    "29/02/2566",
+    "29/02/2567",
+    "31/04/2023",
+    "2023--06-10",
+    "20230-6-10",
+    "--------",
+    "__/__/____",
+    "12/34/5678",
+    "٢٠٢٣-٠٦-١٠",
+    "2023-06-1٠",
 ]
 
 
@@ -105,7 +199,8 @@ def test_row_fast_path_matches_cleaning_functions(clean_warehouse, tmp_path):
     assert receipt.rows == len(rows)
     with clean_warehouse.cursor() as cursor:
         cursor.execute(
-            f"SELECT source_row, {', '.join(COLUMNS)} FROM core.students WHERE submission_id = %s ORDER BY source_row",
+            f"SELECT source_row, {', '.join(COLUMNS)} FROM core.students "
+            "WHERE submission_id = %s ORDER BY source_row",
             (receipt.submission_id,),
         )
         stored = cursor.fetchall()
@@ -149,7 +244,9 @@ def landing_tree(root, agencies):
 def test_run_intake_with_workers_loads_every_file(clean_warehouse, warehouse_address, tmp_path, workers):
     agencies = ["OBEC", "OPEC", "BMA"]
     root = landing_tree(tmp_path / "landing", agencies)
-    result = intake.run_intake(clean_warehouse, str(root), TERM, WINDOW, address=warehouse_address, workers=workers)
+    result = intake.run_intake(
+        clean_warehouse, str(root), TERM, WINDOW, address=warehouse_address, workers=workers
+    )
     assert result["files"] == 3
     assert result["counts"] == {"accepted": 3}
     assert [receipt["agency"] for receipt in result["receipts"]] == ["BMA", "OBEC", "OPEC"]
@@ -157,8 +254,10 @@ def test_run_intake_with_workers_loads_every_file(clean_warehouse, warehouse_add
     with clean_warehouse.cursor() as cursor:
         cursor.execute("SELECT agency, count(*) FROM core.current_students GROUP BY agency ORDER BY agency")
         assert cursor.fetchall() == [("BMA", 5), ("OBEC", 3), ("OPEC", 4)]
-        cursor.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
-                       "WHERE schemaname = 'core' AND relname = 'students'")
+        cursor.execute(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE schemaname = 'core' AND relname = 'students'"
+        )
         assert cursor.fetchone() == (True,)
 
 
@@ -170,8 +269,10 @@ def test_run_intake_in_parallel_keeps_each_file_atomic(clean_warehouse, warehous
     statuses = {receipt["agency"]: receipt["status"] for receipt in result["receipts"]}
     assert statuses == {"OBEC": "accepted", "OPEC": "rejected"}
     with clean_warehouse.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM core.students JOIN intake.submission USING (submission_id) "
-                       "WHERE agency = 'OPEC'")
+        cursor.execute(
+            "SELECT count(*) FROM core.students JOIN intake.submission USING (submission_id) "
+            "WHERE agency = 'OPEC'"
+        )
         assert cursor.fetchone() == (0,)
 
 
@@ -200,8 +301,9 @@ def test_xlsx_rows_past_a_wrong_dimension_are_loaded(clean_warehouse, tmp_path):
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                text, replaced = re.subn(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:J2"/>',
-                                         data.decode("utf-8"))
+                text, replaced = re.subn(
+                    r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:J2"/>', data.decode("utf-8")
+                )
                 assert replaced == 1
                 data = text.encode("utf-8")
             target.writestr(item, data)

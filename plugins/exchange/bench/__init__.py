@@ -39,33 +39,70 @@ DEFAULT_DOC = settings.PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scale", choices=("national", "province", "demo"), default="province",
-                        help="size of the generated term (default: province, about 560,000 students)")
+    parser.add_argument(
+        "--scale",
+        choices=("national", "province", "demo"),
+        default="province",
+        help="size of the generated term (default: province, about 560,000 students)",
+    )
     parser.add_argument("--seed", type=int, default=2566, help="generator seed (default: 2566)")
     parser.add_argument("--year", type=int, default=2566, help="academic year, Buddhist Era (default: 2566)")
     parser.add_argument("--term", type=int, choices=(1, 2), default=1, help="term number (default: 1)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="scratch folder for the generated files and outputs (default: a new temporary folder)")
-    parser.add_argument("--reuse", type=Path, default=None,
-                        help="landing root of an earlier `exchange generate` (or `bench --keep`) to use "
-                        "instead of generating; it is never deleted")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the scratch database and folder after the run (default: remove both)")
-    parser.add_argument("--phases", default=",".join(PHASES),
-                        help=f"comma-separated phases to run, in this order: {','.join(PHASES)}")
-    parser.add_argument("--no-analyze", dest="analyze", action="store_false",
-                        help="do not ANALYZE the database after each phase (by default the bench does, as "
-                        "autovacuum would in the days between the plan's steps)")
-    parser.add_argument("--intake-workers", type=int, default=2,
-                        help="files the intake phase loads at the same time (default: 2)")
-    parser.add_argument("--with-run-term", action="store_true",
-                        help="also time the term through `exchange run-term --no-monthly` on a second "
-                        "scratch database (Airflow must be set up: `exchange setup`)")
-    parser.add_argument("--doc", type=Path, default=DEFAULT_DOC,
-                        help="markdown file whose section for this scale is replaced (default: docs/benchmarks.md)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="scratch folder for the generated files and outputs (default: a new temporary folder)",
+    )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        help="landing root of an earlier `exchange generate` (or `bench --keep`) to use "
+        "instead of generating; it is never deleted",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the scratch database and folder after the run (default: remove both)",
+    )
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"comma-separated phases to run, in this order: {','.join(PHASES)}",
+    )
+    parser.add_argument(
+        "--no-analyze",
+        dest="analyze",
+        action="store_false",
+        help="do not ANALYZE the database after each phase (by default the bench does, as "
+        "autovacuum would in the days between the plan's steps)",
+    )
+    parser.add_argument(
+        "--intake-workers",
+        type=int,
+        default=2,
+        help="files the intake phase loads at the same time (default: 2)",
+    )
+    parser.add_argument(
+        "--with-run-term",
+        action="store_true",
+        help="also time the term through `exchange run-term --no-monthly` on a second "
+        "scratch database (Airflow must be set up: `exchange setup`)",
+    )
+    parser.add_argument(
+        "--doc",
+        type=Path,
+        default=DEFAULT_DOC,
+        help="markdown file whose section for this scale is replaced (default: docs/benchmarks.md)",
+    )
     parser.add_argument("--no-doc", action="store_true", help="do not write the markdown file")
-    parser.add_argument("--report", type=Path, default=None,
-                        help="JSON report path (default: output/bench/<scale>-<time>.json)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="JSON report path (default: output/bench/<scale>-<time>.json)",
+    )
 
 
 def _admin_address() -> warehouse.ServerAddress:
@@ -101,7 +138,9 @@ def _child_environment(address: warehouse.ServerAddress | None, work_dir: Path) 
     if address is not None:
         env["EXCHANGE_WAREHOUSE_URL"] = address.sqlalchemy_url()
     env["EXCHANGE_OUTPUT_ROOT"] = str(work_dir / "output")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.PROJECT_ROOT / "plugins"), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(settings.PROJECT_ROOT / "plugins"), env.get("PYTHONPATH")])
+    )
     return env
 
 
@@ -121,10 +160,25 @@ def _run_child(command: list[str], env: dict[str, str], log_path: Path) -> tuple
 
 
 def _generate(args: argparse.Namespace, landing: Path, work_dir: Path) -> float:
-    command = [sys.executable, "-m", "exchange.generate", "--out", str(landing), "--seed", str(args.seed),
-               "--year", str(args.year), "--term", str(args.term), "--scale", args.scale]
+    command = [
+        sys.executable,
+        "-m",
+        "exchange.generate",
+        "--out",
+        str(landing),
+        "--seed",
+        str(args.seed),
+        "--year",
+        str(args.year),
+        "--term",
+        str(args.term),
+        "--scale",
+        args.scale,
+    ]
     print(f"Generating a {args.scale} term under {landing} ...", flush=True)
-    code, seconds, _peak, _cpu = _run_child(command, _child_environment(None, work_dir), work_dir / "generate.log")
+    code, seconds, _peak, _cpu = _run_child(
+        command, _child_environment(None, work_dir), work_dir / "generate.log"
+    )
     if code != 0:
         raise RuntimeError(f"exchange generate failed with exit code {code}; see {work_dir / 'generate.log'}")
     return seconds
@@ -133,25 +187,45 @@ def _generate(args: argparse.Namespace, landing: Path, work_dir: Path) -> float:
 def _run_phase(name: str, args: argparse.Namespace, address, landing: Path, work_dir: Path) -> dict:
     result_path = work_dir / f"{name}.result.json"
     result_path.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "exchange.bench", name, "--year", str(args.year),
-               "--term", str(args.term), "--landing", str(landing), "--work-dir", str(work_dir),
-               "--result", str(result_path), "--intake-workers", str(args.intake_workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "exchange.bench",
+        name,
+        "--year",
+        str(args.year),
+        "--term",
+        str(args.term),
+        "--landing",
+        str(landing),
+        "--work-dir",
+        str(work_dir),
+        "--result",
+        str(result_path),
+        "--intake-workers",
+        str(args.intake_workers),
+    ]
     load_before = monitor.load_average()
     print(f"  {name} ...", end="", flush=True)
     with monitor.BackendMemorySampler(address) as sampler:
-        code, wall, peak, cpu = _run_child(command, _child_environment(address, work_dir), work_dir / f"{name}.log")
+        code, wall, peak, cpu = _run_child(
+            command, _child_environment(address, work_dir), work_dir / f"{name}.log"
+        )
     result = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
     result.setdefault("available", code != UNAVAILABLE_EXIT_CODE)
-    result.update({
-        "ok": code == 0,
-        "exit_code": code,
-        "wall_seconds": round(wall, 3),
-        "peak_rss_bytes": max(peak, result.get("peak_rss_bytes") or 0),
-        "process_cpu_seconds": round(cpu, 1),
-        "backend": sampler.result(),
-        "load_average_before": load_before,
-        "log": str(work_dir / f"{name}.log"),
-    })
+    result.update(
+        {
+            "ok": code == 0,
+            "exit_code": code,
+            "wall_seconds": round(wall, 3),
+            # The child's own figure: wait4's maximum also counts the peak this process had at fork.
+            "peak_rss_bytes": result.get("peak_rss_bytes") or peak,
+            "process_cpu_seconds": round(cpu, 1),
+            "backend": sampler.result(),
+            "load_average_before": load_before,
+            "log": str(work_dir / f"{name}.log"),
+        }
+    )
     if code == 0:
         print(f" {result['seconds']:.1f} s", flush=True)
     elif code == UNAVAILABLE_EXIT_CODE:
@@ -172,14 +246,29 @@ def _run_term(args: argparse.Namespace, admin, landing: Path, work_dir: Path) ->
     name = f"exchange_bench_run_term_{uuid.uuid4().hex[:8]}"
     address = _create_database(admin, name)
     try:
-        command = [str(Path(sys.executable).parent / "exchange"), "run-term", "--year", str(args.year),
-                   "--term", str(args.term), "--landing", str(landing), "--no-monthly"]
+        command = [
+            str(Path(sys.executable).parent / "exchange"),
+            "run-term",
+            "--year",
+            str(args.year),
+            "--term",
+            str(args.term),
+            "--landing",
+            str(landing),
+            "--no-monthly",
+        ]
         print("  exchange run-term ...", end="", flush=True)
         load_before = monitor.load_average()
-        code, wall, _peak, _cpu = _run_child(command, _child_environment(address, work_dir), work_dir / "run_term.log")
+        code, wall, _peak, _cpu = _run_child(
+            command, _child_environment(address, work_dir), work_dir / "run_term.log"
+        )
         print(f" {wall:.1f} s{'' if code == 0 else f' FAILED (exit {code})'}", flush=True)
-        return {"ok": code == 0, "seconds": round(wall, 1), "load_average_before": load_before,
-                "log": str(work_dir / "run_term.log")}
+        return {
+            "ok": code == 0,
+            "seconds": round(wall, 1),
+            "load_average_before": load_before,
+            "log": str(work_dir / "run_term.log"),
+        }
     finally:
         if not args.keep:
             _drop_database(admin, name)
@@ -203,7 +292,9 @@ def _analyze(address: warehouse.ServerAddress) -> float:
 
 
 def _landing_summary(landing: Path, year: int, term: int) -> dict:
-    files = [path for path in (landing / str(year) / str(term)).glob("*/*") if path.suffix in (".csv", ".xlsx")]
+    files = [
+        path for path in (landing / str(year) / str(term)).glob("*/*") if path.suffix in (".csv", ".xlsx")
+    ]
     truth_path = landing / str(year) / str(term) / "ground_truth.json"
     rows = 0
     if truth_path.exists():
@@ -235,8 +326,16 @@ def run(args: argparse.Namespace) -> int:
     landing = (args.reuse or work_dir / "landing").resolve()
     admin = _admin_address()
     database = f"exchange_bench_{uuid.uuid4().hex[:8]}"
-    bench = {"scale": args.scale, "seed": args.seed, "academic_year": args.year, "term": args.term,
-             "database": database, "work_dir": str(work_dir), "landing": str(landing), "phases": {}}
+    bench = {
+        "scale": args.scale,
+        "seed": args.seed,
+        "academic_year": args.year,
+        "term": args.term,
+        "database": database,
+        "work_dir": str(work_dir),
+        "landing": str(landing),
+        "phases": {},
+    }
     try:
         if args.reuse is None:
             bench["generate_seconds"] = round(_generate(args, landing, work_dir), 1)
@@ -249,8 +348,11 @@ def run(args: argparse.Namespace) -> int:
             bench["machine"] = monitor.machine_info(work_dir, connection)
         finally:
             connection.close()
-        print(f"Benchmark of a {args.scale} term ({bench['rows']:,} rows, {bench['files']} files) "
-              f"in database {database}; load average {bench['machine']['load_average']}", flush=True)
+        print(
+            f"Benchmark of a {args.scale} term ({bench['rows']:,} rows, {bench['files']} files) "
+            f"in database {database}; load average {bench['machine']['load_average']}",
+            flush=True,
+        )
         for name in PHASES:
             if name in selected:
                 bench["phases"][name] = _run_phase(name, args, address, landing, work_dir)
@@ -269,9 +371,12 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(report.format_console(bench))
     report_path = args.report or (
-        settings.output_root() / "bench" / f"{args.scale}-{dt.datetime.now():%Y%m%d-%H%M%S}.json")
+        settings.output_root() / "bench" / f"{args.scale}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    )
     report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(json.dumps(bench, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    report_path.write_text(
+        json.dumps(bench, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     print(f"\nReport: {report_path}")
     if not args.no_doc:
         report.update_doc(args.doc, args.scale, report.format_markdown(bench))

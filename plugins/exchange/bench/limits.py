@@ -41,9 +41,9 @@ class CopySource:
 def prepare_copy_sources(landing_root: str, academic_year: int, term: int, work_dir: Path) -> dict:
     """Return a CopySource for every landing file of the term.
 
-    A CSV file is copied as it is. An XLSX workbook cannot be read by COPY, so its rows are first
-    written as UTF-8 CSV under `work_dir` by the intake's own reader; the time that takes is
-    returned as `xlsx_seconds` and is not part of the COPY time.
+    A CSV file is copied as it is. An XLSX workbook cannot be read by COPY, so the intake's own
+    reader first writes its rows as UTF-8 CSV under `work_dir`. The time that takes is returned as
+    `xlsx_seconds` and is not part of the COPY time.
     """
     files, _ignored = discover(landing_root, academic_year, term)
     sources: list[CopySource] = []
@@ -53,8 +53,17 @@ def prepare_copy_sources(landing_root: str, academic_year: int, term: int, work_
         path = landing.local_path()
         parsed = open_submission_file(path, load_contract(landing.dataset), landing.name)
         if path.suffix.lower() == ".csv" and parsed.header_row == 1:
-            sources.append(CopySource(landing.name, landing.dataset, str(path), parsed.copy_encoding,
-                                      len(parsed.file_columns), True, path.stat().st_size))
+            sources.append(
+                CopySource(
+                    landing.name,
+                    landing.dataset,
+                    str(path),
+                    parsed.copy_encoding,
+                    len(parsed.file_columns),
+                    True,
+                    path.stat().st_size,
+                )
+            )
             continue
         started = time.perf_counter()
         converted = work_dir / f"{landing.agency}_{landing.dataset}.csv"
@@ -62,8 +71,17 @@ def prepare_copy_sources(landing_root: str, academic_year: int, term: int, work_
             while chunk := stream.read(COPY_CHUNK_BYTES):
                 output.write(chunk)
         xlsx_seconds += time.perf_counter() - started
-        sources.append(CopySource(landing.name, landing.dataset, str(converted), parsed.copy_encoding,
-                                  len(parsed.file_columns), False, converted.stat().st_size))
+        sources.append(
+            CopySource(
+                landing.name,
+                landing.dataset,
+                str(converted),
+                parsed.copy_encoding,
+                len(parsed.file_columns),
+                False,
+                converted.stat().st_size,
+            )
+        )
     return {"sources": [asdict(source) for source in sources], "xlsx_seconds": round(xlsx_seconds, 3)}
 
 
@@ -81,9 +99,12 @@ def raw_copy(connection, sources: list[dict]) -> dict:
         tables.append(table)
         started = time.perf_counter()
         with transaction(connection) as cursor:
-            cursor.execute(sql.SQL("CREATE TABLE {} ({})").format(
-                table, sql.SQL(", ").join(sql.SQL(f"c{column + 1} text") for column in range(source["columns"]))
-            ))
+            cursor.execute(
+                sql.SQL("CREATE TABLE {} ({})").format(
+                    table,
+                    sql.SQL(", ").join(sql.SQL(f"c{column + 1} text") for column in range(source["columns"])),
+                )
+            )
             options = [sql.SQL("FORMAT csv"), sql.SQL("ENCODING {}").format(sql.Literal(source["encoding"]))]
             if source["skips_header"]:
                 options.append(sql.SQL("HEADER true"))

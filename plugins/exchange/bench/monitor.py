@@ -1,4 +1,4 @@
-"""What the benchmark records about the machine and the database server while a phase runs."""
+"""Machine facts, load average and PostgreSQL backend memory and CPU, as the benchmark records them."""
 
 from __future__ import annotations
 
@@ -65,8 +65,15 @@ def machine_info(data_path: Path, connection) -> dict:
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
         settings = {}
-        for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "max_parallel_workers_per_gather",
-                     "synchronous_commit", "jit", "max_wal_size"):
+        for name in (
+            "shared_buffers",
+            "work_mem",
+            "maintenance_work_mem",
+            "max_parallel_workers_per_gather",
+            "synchronous_commit",
+            "jit",
+            "max_wal_size",
+        ):
             cursor.execute("SELECT current_setting(%s)", (name,))
             settings[name] = cursor.fetchone()[0]
     connection.commit()

@@ -43,8 +43,9 @@ class PhaseContext:
 def copy_sources(context: PhaseContext) -> dict:
     from exchange.bench import limits
 
-    prepared = limits.prepare_copy_sources(context.landing_root, context.academic_year, context.term,
-                                           context.work_dir / "raw_copy")
+    prepared = limits.prepare_copy_sources(
+        context.landing_root, context.academic_year, context.term, context.work_dir / "raw_copy"
+    )
     (context.work_dir / "raw_copy_sources.json").write_text(json.dumps(prepared["sources"]), encoding="utf-8")
     return {"files": len(prepared["sources"]), "xlsx_seconds": prepared["xlsx_seconds"]}
 
@@ -61,14 +62,25 @@ def intake(context: PhaseContext) -> dict:
     from exchange.intake import run_intake
 
     term = get_term(context.academic_year, context.term)
-    result = run_intake(context.connection, context.landing_root, term, term.step("submission_intake"),
-                        address=context.address, workers=context.intake_workers)
+    result = run_intake(
+        context.connection,
+        context.landing_root,
+        term,
+        term.step("submission_intake"),
+        address=context.address,
+        workers=context.intake_workers,
+    )
     rows: dict[str, int] = {}
     for receipt in result["receipts"]:
         rows[receipt["dataset"]] = rows.get(receipt["dataset"], 0) + (receipt["rows"] or 0)
     rejected = [receipt["file_name"] for receipt in result["receipts"] if receipt["status"] == "rejected"]
-    return {"files": result["files"], "counts": result["counts"], "rows": sum(rows.values()),
-            "rows_by_dataset": rows, "rejected_files": rejected}
+    return {
+        "files": result["files"],
+        "counts": result["counts"],
+        "rows": sum(rows.values()),
+        "rows_by_dataset": rows,
+        "rejected_files": rejected,
+    }
 
 
 def student_checks(context: PhaseContext) -> dict:
@@ -85,7 +97,9 @@ def validation(context: PhaseContext) -> dict:
     seconds_by_dataset: dict[str, float] = {}
     for summary in result["submissions"]:
         seconds = sum(summary.get("seconds", {}).values())
-        seconds_by_dataset[summary["dataset"]] = round(seconds_by_dataset.get(summary["dataset"], 0.0) + seconds, 3)
+        seconds_by_dataset[summary["dataset"]] = round(
+            seconds_by_dataset.get(summary["dataset"], 0.0) + seconds, 3
+        )
     seconds_by_step: dict[str, float] = {}
     for summary in result["submissions"]:
         if summary["dataset"] == "students":
@@ -97,7 +111,8 @@ def validation(context: PhaseContext) -> dict:
         "seconds_by_dataset": seconds_by_dataset,
         "students_seconds_by_step": seconds_by_step,
         "students_issues_by_rule": limits.validation_issues_by_rule(
-            context.connection, context.academic_year, context.term, "students"),
+            context.connection, context.academic_year, context.term, "students"
+        ),
     }
 
 
@@ -119,8 +134,11 @@ def routing(context: PhaseContext) -> dict:
     routed = route_term(context.connection, context.academic_year, context.term)
     started = time.perf_counter()
     paths = write_work_packages(context.connection, context.academic_year, context.term, context.output_dir)
-    return {"route_term": routed, "work_packages": len(paths),
-            "work_packages_seconds": round(time.perf_counter() - started, 3)}
+    return {
+        "route_term": routed,
+        "work_packages": len(paths),
+        "work_packages_seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def budget(context: PhaseContext) -> dict:
@@ -130,9 +148,12 @@ def budget(context: PhaseContext) -> dict:
     statistics = refresh_statistics(context.connection, context.academic_year, context.term)
     statistics_seconds = time.perf_counter() - started
     manifest = export_budget(context.connection, context.academic_year, context.term, context.output_dir)
-    return {"statistics_rows": statistics.get("rows"), "statistics_seconds": round(statistics_seconds, 3),
-            "students_counted": manifest.get("totals", {}).get("students"),
-            "files": len(manifest.get("files", []))}
+    return {
+        "statistics_rows": statistics.get("rows"),
+        "statistics_seconds": round(statistics_seconds, 3),
+        "students_counted": manifest.get("totals", {}).get("students"),
+        "files": len(manifest.get("files", [])),
+    }
 
 
 PHASES: dict[str, Callable[[PhaseContext], dict]] = {
@@ -149,9 +170,19 @@ PHASES: dict[str, Callable[[PhaseContext], dict]] = {
 
 
 def _peak_rss_bytes() -> int:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) * 1024  # Linux reports kilobytes
+    """Return this process's peak RSS since it started its program.
+
+    /proc/self/status VmHWM is used where it exists: getrusage's ru_maxrss also counts the parent's
+    peak, which the process inherited with fork before it ran this program.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports kilobytes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing", required=True, help="landing root of the term's files")
     parser.add_argument("--work-dir", type=Path, required=True, help="the run's scratch folder")
     parser.add_argument("--result", type=Path, required=True, help="file that receives the JSON result")
-    parser.add_argument("--intake-workers", type=int, default=1, help="files the intake loads at the same time")
+    parser.add_argument(
+        "--intake-workers", type=int, default=1, help="files the intake loads at the same time"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -170,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
 
     address = warehouse.warehouse_address()
     connection = warehouse.connect(address)
-    context = PhaseContext(connection, address, args.year, args.term, args.landing, args.work_dir,
-                           args.intake_workers)
+    context = PhaseContext(
+        connection, address, args.year, args.term, args.landing, args.work_dir, args.intake_workers
+    )
     exit_code = 0
     try:
         started = time.perf_counter()
@@ -187,4 +221,3 @@ def main(argv: list[str] | None = None) -> int:
     result |= {"phase": args.phase, "peak_rss_bytes": _peak_rss_bytes()}
     args.result.write_text(json.dumps(result, default=str, ensure_ascii=False), encoding="utf-8")
     return exit_code
-
