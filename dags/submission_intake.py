@@ -43,10 +43,13 @@ def submission_intake():
         """Load every file in the term's landing folder and record a receipt for each."""
         from exchange import calendar, intake, settings
 
-        with plan_run(ACTIVITIES, data_interval_start) as (step, connection, _):
+        with plan_run(ACTIVITIES, data_interval_start) as (step, connection, address):
             term = calendar.get_term(step.academic_year, step.term)
             reject_late = os.environ.get("EXCHANGE_REJECT_LATE") == "1"
-            result = intake.run_intake(connection, settings.landing_root(), term, step, reject_late)
+            # Two files load at once, each in its own transaction: the largest sets the pace.
+            result = intake.run_intake(
+                connection, settings.landing_root(), term, step, reject_late, address=address, workers=2
+            )
         rejected = [receipt for receipt in result["receipts"] if receipt["status"] == "rejected"]
         return {"files": result["files"], "counts": result["counts"], "rejected": len(rejected)}
 
