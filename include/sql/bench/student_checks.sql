@@ -1,8 +1,8 @@
 -- The students rules (include/expectations/students.json) written by hand as one pass over the
 -- term's accepted students submissions: one row per failing record and rule. The benchmark times
--- this as the lower bound for validating students, so it uses the cheapest form of each check:
--- the age rule compares the birth date with the grade's bounds shifted to dates instead of
--- computing each child's age, and only the records that fail a rule are expanded into rows.
+-- this as the lower bound for validating students, so each check takes its cheapest form. The age
+-- rule compares the birth date with the grade's bounds shifted to dates instead of computing each
+-- child's age, and only the records that fail a rule are expanded into rows.
 -- Parameters: academic_year, term, age_reference_date.
 CREATE TEMP TABLE bench_student_issue AS
 WITH term_submission AS (
