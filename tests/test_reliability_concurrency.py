@@ -37,8 +37,11 @@ def landing() -> Path:
 
 @contextlib.contextmanager
 def starting_gate(address, table: str, application_name: str, processes: int):
-    """Hold an ACCESS EXCLUSIVE lock on `table` while the block starts the processes; release it once
-    `processes` sessions of `application_name` wait for a lock, so they all go at once."""
+    """Hold an ACCESS EXCLUSIVE lock on `table` while the block starts the processes.
+
+    The lock is released once `processes` sessions of `application_name` wait for a lock, so that
+    they all start at once.
+    """
     gate = psycopg2.connect(address.dsn())
     try:
         with gate.cursor() as cursor:

@@ -1,11 +1,11 @@
 """Faults in the middle of a step: the task process killed during validation, duplicate routing and
-the writing of work packages, and PostgreSQL crashing and restarting during validation. After each,
-a retry completes and the warehouse and the output files equal those of a run without the fault.
+the writing of work packages. After each, a retry completes and the warehouse and the output files
+equal those of a run without the fault.
 
-The comparison (tests/reliability_support.py) reads every term table as rows: serial ids become
-their rank, timestamps written from the clock become "is NULL", durations in the audit detail are
-dropped, and the rows of an attempt the kill left unfinished (a validation run without
-finished_at) are counted apart. docs/reliability.md lists what each test attacks.
+The comparison is tests/reliability_support/fingerprint.py. It reads every term table as rows, with
+serial ids as their rank and timestamps written from the clock as "is NULL". The rows of an attempt
+that the kill left unfinished (a validation run without finished_at) are counted apart.
+docs/reliability.md lists what each test attacks.
 """
 
 from __future__ import annotations

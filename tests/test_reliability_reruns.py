@@ -28,8 +28,9 @@ from tests.reliability_support import (
     warehouse_fingerprint,
 )
 
-# Writers that promise the same bytes for the same rows (exchange.outputs.files); the workbooks
-# that openpyxl saves carry the time of saving, so the other folders are compared by content.
+# Folders whose writers give the same bytes for the same rows (exchange.outputs.files, the report,
+# Data Docs that a rerun leaves alone). The workbooks that openpyxl saves carry the time of saving,
+# so the other folders are compared by content.
 BYTE_STABLE_FOLDERS = ("budget", "open_data", "ranking", "report", "data_docs")
 
 

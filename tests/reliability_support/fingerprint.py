@@ -46,7 +46,7 @@ RANK_ORDER = {
 # before comparing.
 NORMALISED = {
     "audit.event.subject": r"regexp_replace(t.subject, '/[0-9]+$', '/#')",
-    # Durations differ from run to run, and `supersedes` holds a submission id.
+    # Durations differ from run to run, and `supersedes` contains a submission id.
     "audit.event.detail": "(SELECT jsonb_object_agg(key, CASE WHEN key = 'supersedes' THEN "
     "to_jsonb(value <> 'null') ELSE value END) FROM jsonb_each(t.detail) WHERE key NOT LIKE 'seconds%%')",
     "quality.validation_run.data_docs_path": (
@@ -148,7 +148,7 @@ def warehouse_fingerprint(address: ServerAddress, term: tuple[int, int] | None =
     rank of the row they name, so two runs whose sequences advanced differently compare equal.
     Timestamps written from the clock are compared by whether they are NULL. With `term`
     (academic_year, term), only the rows of that term are read and audit.event is left out,
-    because the audit trail of one term cannot be told from another's by its columns.
+    because no column of the audit trail names the term of every event.
     """
     connection = psycopg2.connect(address.dsn())
     try:

@@ -287,7 +287,7 @@ def wait_for_sessions_to_end(address: ServerAddress, application_name: str) -> N
     A backend notices its client is gone only when it next talks to it, so a session that waits
     for a lock lingers until the lock is released.
     """
-    gone = wait_for(
+    ended = wait_for(
         lambda: (
             query_one(
                 address,
@@ -298,4 +298,4 @@ def wait_for_sessions_to_end(address: ServerAddress, application_name: str) -> N
         ),
         timeout=60,
     )
-    assert gone, f"the sessions of {application_name} outlived the killed process"
+    assert ended, f"the sessions of {application_name} outlived the killed process"
