@@ -1,6 +1,8 @@
-"""What the reliability tests share: scratch warehouses, small generated terms, the pipeline's
-steps run in order (in this process, or in a child process that a test can kill), and
-fingerprints of the warehouse and of output folders by which two runs are compared.
+"""What the reliability tests share.
+
+`pipeline` has scratch warehouses, small generated terms and the pipeline's steps, run in order in
+this process or in a child process that a test can kill. `fingerprint` reads the warehouse and
+the output folders into fingerprints by which two runs are compared.
 
 `python -m tests.reliability_support PIPELINE_JSON STEP...` runs steps in a child process; the
 fault tests start it that way so that they have a process to kill.

@@ -31,13 +31,17 @@ SEED = 7
 PROVINCES = ("13", "51")
 STUDENTS_PER_SCHOOL = 5
 SMALL_DATASETS = ("schools", "students")
-_session_folder = Path(tempfile.mkdtemp(prefix="reliability-"))
-atexit.register(shutil.rmtree, _session_folder, True)
 
 
+@functools.cache
 def session_folder() -> Path:
-    """Return the temporary folder of this test session, deleted when the session ends."""
-    return _session_folder
+    """Return the temporary folder of this test session, deleted at exit.
+
+    It is created on first use, so that the child processes the fault tests kill leave none behind.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="reliability-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def admin_address() -> ServerAddress:
@@ -87,7 +91,7 @@ def generated_term(
     files' modification times, because intake reads a file's receipt time from it.
     """
     name = f"{term}-{formats}-{'-'.join(provinces)}"
-    source = _session_folder / f"generated-{name}"
+    source = session_folder() / f"generated-{name}"
     if not source.exists():
         from exchange.generate import generate_term
 
@@ -99,7 +103,7 @@ def generated_term(
             students_per_school=STUDENTS_PER_SCHOOL,
             formats=formats,
         )
-    landing = _session_folder / f"landing-{name}-{'-'.join(datasets or ('all',))}"
+    landing = session_folder() / f"landing-{name}-{'-'.join(datasets or ('all',))}"
     for path in sorted(source.rglob("*")):
         if path.is_file() and (datasets is None or path.stem in datasets or path.suffix == ".json"):
             target = landing / path.relative_to(source)
